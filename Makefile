@@ -1,0 +1,52 @@
+# Two commands matter on a fresh clone: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_ENV := DJANGO_DEBUG=1 XPC_UPSTREAM_ALLOWED_HOSTS=.gointeract.io,127.0.0.1
+SIM_PORT ?= 8001
+
+.PHONY: demo test test-services lint format typecheck checks check clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+## demo: install, migrate, seed demo data, run the simulator and the console
+demo: $(STAMP)
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --simulator-url http://127.0.0.1:$(SIM_PORT)
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## test: install if needed and run the whole suite (SQLite, local memory)
+test: $(STAMP)
+	$(BIN)/pytest
+
+## test-services: the production-path tests against PostgreSQL and Redis
+test-services: $(STAMP)
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/xpc \
+	REDIS_URL=redis://127.0.0.1:6379/15 \
+	$(BIN)/pytest -m "postgres or redis" -p no:randomly
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy .
+
+## checks: Django's own checks, including the deployment checklist
+checks: $(STAMP)
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SECURE_SSL_REDIRECT=1 $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+check: lint checks test
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,152 @@
+"""Django admin for accounts, assignments and users.
+
+The application key is write-only here: the form never renders it, the list
+and search never touch it, and the change page shows only "set, last changed
+<date> by <user>" (security.md, R-SEC-03).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
+
+from interactions.forms import XPlatformAccountForm
+from interactions.models import AccountAssignment, XPlatformAccount
+
+admin.site.site_header = "X-Platform console administration"
+admin.site.site_title = "X-Platform console admin"
+admin.site.index_title = "Accounts, users and roles"
+
+User = get_user_model()
+
+
+class AccountAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = AccountAssignment
+    extra = 0
+    autocomplete_fields = ["user"]
+    verbose_name = "assigned user"
+    verbose_name_plural = "Users assigned to this account"
+
+
+@admin.register(XPlatformAccount)
+class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = XPlatformAccountForm
+    list_display = [
+        "name",
+        "slug",
+        "base_url",
+        "account_id",
+        "api_version",
+        "is_active",
+        "credentials",
+    ]
+    list_filter = ["is_active", "api_version"]
+    search_fields = ["name", "slug", "account_id", "base_url"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["credentials", "created_at", "updated_at"]
+    inlines = [AccountAssignmentInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "is_active"]}),
+        (
+            "X-Platform server",
+            {
+                "fields": [
+                    "base_url",
+                    "api_version",
+                    "account_id",
+                    "environment_name",
+                    "credentials",
+                    "new_application_key",
+                ]
+            },
+        ),
+        (
+            "What agents see",
+            {
+                "fields": [
+                    "variable_sets",
+                    "photo_max_size",
+                    "legacy_photo_path_encoding",
+                    "time_zone",
+                ]
+            },
+        ),
+        ("Record", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description="Application key")
+    def credentials(self, obj: XPlatformAccount) -> str:
+        state = obj.credentials_state()
+        if state != "set" or obj.application_key_changed_at is None:
+            return state
+        changed = obj.application_key_changed_at.strftime("%Y-%m-%d %H:%M %Z")
+        by = obj.application_key_changed_by
+        return f"set, last changed {changed}" + (f" by {by}" if by else "")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[XPlatformAccount]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(assignments__user=request.user)
+
+    @method_decorator(sensitive_post_parameters("new_application_key"))
+    def changeform_view(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        return super().changeform_view(*args, **kwargs)
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: XPlatformAccount,
+        form: ModelForm,  # type: ignore[type-arg]
+        change: bool,
+    ) -> None:
+        assert isinstance(form, XPlatformAccountForm)  # noqa: S101
+        form.set_key(request.user)
+        super().save_model(request, obj, form, change)
+        if not change and not request.user.is_superuser:
+            # An admin who creates an account can see and manage it.
+            AccountAssignment.objects.get_or_create(user=request.user, account=obj)
+
+
+@admin.register(AccountAssignment)
+class AccountAssignmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["user", "account", "created_at"]
+    list_filter = ["account"]
+    search_fields = ["user__username", "account__name"]
+    autocomplete_fields = ["user", "account"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AccountAssignment]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(account__assignments__user=request.user)
+
+
+class UserAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = AccountAssignment
+    extra = 0
+    autocomplete_fields = ["account"]
+    verbose_name = "account"
+    verbose_name_plural = "Accounts this user may use"
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class ConsoleUserAdmin(UserAdmin):  # type: ignore[type-arg]
+    inlines = [UserAssignmentInline]
+    list_display = ["username", "email", "role", "is_active", "is_staff", "last_login"]
+    list_filter = ["groups", "is_active", "is_staff"]
+
+    @admin.display(description="Role")
+    def role(self, obj: Any) -> str:
+        return ", ".join(group.name for group in obj.groups.all()) or "—"

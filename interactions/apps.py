@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class InteractionsConfig(AppConfig):
+    name = "interactions"
+    verbose_name = "X-Platform console"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from interactions import checks  # noqa: F401  (registers system checks)
+        from interactions.models import AccountAssignment, XPlatformAccount
+
+        # The key itself is never written to the audit log; a change to it
+        # shows up as a new application_key_changed_at (R-SEC-04).
+        auditlog.register(XPlatformAccount, exclude_fields=["application_key"])
+        auditlog.register(AccountAssignment)

@@ -1,0 +1,57 @@
+"""Project system checks for what `check --deploy` does not cover (R-DJ-02)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cryptography.fernet import Fernet
+from django.apps import AppConfig
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def check_security_settings(
+    app_configs: list[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    if "csp.middleware.CSPMiddleware" not in settings.MIDDLEWARE or not getattr(
+        settings, "CONTENT_SECURITY_POLICY", None
+    ):
+        errors.append(Error("The CSP middleware or policy is missing.", id="xpc.E001"))
+    if not settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher"):
+        errors.append(Error("PASSWORD_HASHERS must start with Argon2.", id="xpc.E002"))
+    frame_ancestors = list(settings.FRAME_ANCESTORS)
+    expected_samesite = {"None"} if frame_ancestors else {"Lax", "Strict"}
+    if settings.SESSION_COOKIE_SAMESITE not in expected_samesite:
+        errors.append(
+            Error(
+                "SESSION_COOKIE_SAMESITE must be Lax or Strict when FRAME_ANCESTORS "
+                "is empty, and None when it lists origins.",
+                id="xpc.E003",
+            )
+        )
+    for origin in frame_ancestors + list(settings.CSRF_TRUSTED_ORIGINS):
+        if not origin.startswith("https://") or origin.count("/") != 2:
+            errors.append(
+                Error(
+                    f"{origin!r} in FRAME_ANCESTORS or CSRF_TRUSTED_ORIGINS must be "
+                    "an https:// origin without a path.",
+                    id="xpc.E004",
+                )
+            )
+    keys = list(settings.XPC_FIELD_ENCRYPTION_KEYS)
+    try:
+        valid_keys = bool(keys) and all(Fernet(key) for key in keys)
+    except ValueError:
+        valid_keys = False
+    if not valid_keys:
+        errors.append(
+            Error("XPC_FIELD_ENCRYPTION_KEYS is missing or malformed.", id="xpc.E005")
+        )
+    renderers = settings.REST_FRAMEWORK.get("DEFAULT_RENDERER_CLASSES", [])
+    if not settings.DEBUG and any("BrowsableAPIRenderer" in r for r in renderers):
+        errors.append(
+            Error("The browsable API must be off in production.", id="xpc.E006")
+        )
+    return errors

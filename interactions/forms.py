@@ -1,0 +1,72 @@
+"""Forms of the console. The account form owns the write-only key handling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from interactions.models import XPlatformAccount
+
+
+class XPlatformAccountForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Account form whose application key is write-only (security.md, R-SEC-03).
+
+    The key is never rendered back; a blank field on edit keeps the stored key.
+    """
+
+    new_application_key = forms.CharField(
+        label="Application key",
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="Public API Service application key. Leave blank to keep the "
+        "stored key; it is never shown again.",
+    )
+
+    class Meta:
+        model = XPlatformAccount
+        fields = [
+            "name",
+            "slug",
+            "base_url",
+            "api_version",
+            "account_id",
+            "environment_name",
+            "variable_sets",
+            "photo_max_size",
+            "legacy_photo_path_encoding",
+            "time_zone",
+            "is_active",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["new_application_key"].required = True
+            self.fields["new_application_key"].help_text = (
+                "Public API Service application key. Stored encrypted; never "
+                "shown again."
+            )
+
+    def clean_new_application_key(self) -> str:
+        key: str = self.cleaned_data["new_application_key"]
+        if key and (len(key) > 512 or any(ord(c) < 32 or c == "\x7f" for c in key)):
+            raise forms.ValidationError(
+                "The application key must be at most 512 characters with no "
+                "control characters."
+            )
+        return key
+
+    def set_key(self, actor: Any) -> bool:
+        """Apply a newly typed key to the instance; True when one was given."""
+        key = self.cleaned_data.get("new_application_key")
+        if not key:
+            return False
+        self.instance.application_key = key
+        self.instance.application_key_changed_at = timezone.now()
+        self.instance.application_key_changed_by = (
+            actor if getattr(actor, "pk", None) else None
+        )
+        return True

@@ -1,0 +1,55 @@
+"""Session idle timeout and framing per FRAME_ANCESTORS."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+_LAST_SEEN = "xpc_last_seen"
+
+
+class IdleTimeoutMiddleware:
+    """Log out a session idle for longer than XPC_SESSION_IDLE_TIMEOUT seconds.
+
+    Floor PCs are shared; a session left open at the end of a shift must not
+    stay usable by the next person (security.md, R-DJ-04).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            last_seen = request.session.get(_LAST_SEEN)
+            if (
+                isinstance(last_seen, (int, float))
+                and now - last_seen > settings.XPC_SESSION_IDLE_TIMEOUT
+            ):
+                logout(request)
+            else:
+                request.session[_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class FrameAncestorsMiddleware:
+    """Drop X-Frame-Options when FRAME_ANCESTORS lists origins (R-DJ-07).
+
+    X-Frame-Options cannot hold an allowlist; the CSP frame-ancestors
+    directive, built from the same setting, then does the job.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.FRAME_ANCESTORS:
+            # Read by XFrameOptionsMiddleware, which runs after this one on
+            # the way out because it is listed before it.
+            response.xframe_options_exempt = True  # type: ignore[attr-defined]
+        return response

@@ -1,0 +1,245 @@
+"""The console's own tables: X-Platform accounts and who may use them."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from interactions.fields import CredentialDecryptError, EncryptedTextField, Secret
+from interactions.xplatform.hosts import BaseUrlError, normalise_base_url
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from interactions.xplatform.client import AccountConfig
+
+_IDENTIFIER = r"^[A-Za-z0-9_-]{1,64}$"
+_SET_LIST = re.compile(r"^\s*[A-Za-z0-9_-]{1,64}(\s*,\s*[A-Za-z0-9_-]{1,64})*\s*$")
+
+
+def validate_base_url(value: str) -> None:
+    try:
+        normalise_base_url(value, settings.XPC_UPSTREAM_ALLOWED_HOSTS)
+    except BaseUrlError as exc:
+        raise ValidationError(str(exc), code="base_url") from None
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(
+            "Enter an IANA time zone name such as Europe/London or America/New_York.",
+            code="time_zone",
+        )
+
+
+def validate_variable_sets(value: str) -> None:
+    if value and not _SET_LIST.match(value):
+        raise ValidationError(
+            "List variable set IDs separated by commas, for example "
+            "customerInfoSet,routingDataSet (letters, digits, - and _ only).",
+            code="variable_sets",
+        )
+
+
+class XPlatformAccountQuerySet(QuerySet["XPlatformAccount"]):
+    def for_user(
+        self, user: AbstractBaseUser | AnonymousUser
+    ) -> XPlatformAccountQuerySet:
+        """Active accounts the user is assigned to (every account for superusers)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.filter(is_active=True)
+        return self.filter(is_active=True, assignments__user=user)
+
+
+class XPlatformAccount(models.Model):
+    """One X-Platform tenant the console reads interaction history from."""
+
+    name = models.CharField("display name", max_length=100, unique=True)
+    slug = models.SlugField(
+        max_length=50,
+        unique=True,
+        help_text="Short name used in links and commands, e.g. acme.",
+    )
+    base_url = models.CharField(
+        "base URL",
+        max_length=200,
+        validators=[validate_base_url],
+        help_text="Scheme and host of the X-Platform server, e.g. "
+        "https://gointeract.io. Must be allowed by XPC_UPSTREAM_ALLOWED_HOSTS.",
+    )
+    api_version = models.CharField(
+        "API version",
+        max_length=8,
+        default="2",
+        validators=[RegexValidator(r"^v?[0-9]{1,3}$", "Enter a version such as 2.")],
+        help_text="Sent in the URL exactly as entered (xplatform-api.md, decision d).",
+    )
+    account_id = models.CharField(
+        "account ID",
+        max_length=64,
+        validators=[RegexValidator(_IDENTIFIER, "Letters, digits, - and _ only.")],
+        help_text="The tenant: sent as Tenant-Id and in the URL path.",
+    )
+    application_key = EncryptedTextField(
+        help_text="Public API Service application key. Stored encrypted; "
+        "never shown again.",
+    )
+    application_key_changed_at = models.DateTimeField(null=True, editable=False)
+    application_key_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    environment_name = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9_.-]*$", "Letters, digits, ., - and _.")
+        ],
+        help_text="Sent as Environment-Name only when set (multi-environment "
+        "accounts).",
+    )
+    variable_sets = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[validate_variable_sets],
+        help_text="Comma-separated user variable set IDs agents should see, "
+        "e.g. customerInfoSet,routingDataSet.",
+    )
+    photo_max_size = models.PositiveIntegerField(
+        "photo max size (px)",
+        default=1600,
+        validators=[MinValueValidator(64), MaxValueValidator(4096)],
+        help_text="maxSize requested for the full view of a photo.",
+    )
+    legacy_photo_path_encoding = models.BooleanField(
+        default=False,
+        help_text='For v7 servers: send the file name\'s last "." as "@@@@@".',
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="The account's time zone, shown beside the agent's local time.",
+    )
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = XPlatformAccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "X-Platform account"
+        permissions = [
+            ("view_interaction", "Can look up and view interactions"),
+            ("view_team_history", "Can review the team's lookup history"),
+            ("view_access_log", "Can read the access log of an interaction"),
+            ("manage_platform_account", "Can manage X-Platform accounts"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<XPlatformAccount {self.slug}>"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Validated on every save, not only in forms: commands and the shell
+        # must not be able to store a base URL the console refuses to call.
+        self.base_url = normalise_base_url(
+            self.base_url, settings.XPC_UPSTREAM_ALLOWED_HOSTS
+        )
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        if self.base_url:
+            try:
+                self.base_url = normalise_base_url(
+                    self.base_url, settings.XPC_UPSTREAM_ALLOWED_HOSTS
+                )
+            except BaseUrlError as exc:
+                raise ValidationError({"base_url": str(exc)}) from None
+        self.variable_sets = ",".join(self.variable_set_ids())
+
+    def variable_set_ids(self) -> list[str]:
+        return [part.strip() for part in self.variable_sets.split(",") if part.strip()]
+
+    def credentials_state(self) -> str:
+        """Plain words for the admin: set, missing, or unavailable."""
+        key = self.application_key
+        if not key:
+            return "not set"
+        if isinstance(key, Secret):
+            try:
+                key.reveal()
+            except CredentialDecryptError:
+                return "unavailable (cannot be decrypted with the configured keys)"
+        return "set"
+
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def client_config(self) -> AccountConfig:
+        """The client's view of this account; decrypts the key (fails closed)."""
+        key = self.application_key
+        if isinstance(key, Secret):
+            plaintext = key.reveal()
+        elif key:
+            plaintext = str(key)
+        else:
+            raise CredentialDecryptError("No application key is stored.")
+        from interactions.xplatform.client import AccountConfig
+
+        return AccountConfig(
+            base_url=normalise_base_url(
+                self.base_url, settings.XPC_UPSTREAM_ALLOWED_HOSTS
+            ),
+            version=self.api_version,
+            account_id=self.account_id,
+            application_key=plaintext,
+            environment_name=self.environment_name or None,
+            legacy_photo_path=self.legacy_photo_path_encoding,
+            photo_max_size=self.photo_max_size,
+        )
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:interactions_xplatformaccount_change", args=[self.pk])
+
+
+class AccountAssignment(models.Model):
+    """Links a user to an account they may use (security.md, R-AC-02)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_assignments",
+    )
+    account = models.ForeignKey(
+        XPlatformAccount, on_delete=models.CASCADE, related_name="assignments"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "account"], name="unique_assignment_per_account"
+            )
+        ]
+        ordering = ["account__name", "user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.account}"

@@ -1,0 +1,33 @@
+"""The three roles and the permissions each one grants.
+
+Roles are Django groups created by a data migration; code checks
+permissions (`user.has_perm`), never group names (security.md, R-AC-01).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+AGENT = "agent"
+SUPERVISOR = "supervisor"
+ADMIN = "admin"
+ROLES = (AGENT, SUPERVISOR, ADMIN)
+
+VIEW_INTERACTION = "interactions.view_interaction"
+VIEW_TEAM_HISTORY = "interactions.view_team_history"
+VIEW_ACCESS_LOG = "interactions.view_access_log"
+MANAGE_PLATFORM_ACCOUNT = "interactions.manage_platform_account"
+
+
+def role_label(user: AbstractBaseUser | AnonymousUser) -> str:
+    """The highest role a user's permissions amount to, for display only."""
+    if user.has_perm(MANAGE_PLATFORM_ACCOUNT):
+        return "Admin"
+    if user.has_perm(VIEW_TEAM_HISTORY):
+        return "Supervisor"
+    if user.has_perm(VIEW_INTERACTION):
+        return "Agent"
+    return "No role"

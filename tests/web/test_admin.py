@@ -1,0 +1,169 @@
+"""The admin never shows the application key and audits every change."""
+
+from __future__ import annotations
+
+from auditlog.models import LogEntry
+from django.urls import reverse
+
+from interactions.models import XPlatformAccount
+from tests.conftest import KEY_ACME
+
+CHANGE_FIELDS = {
+    "name": "Acme Insurance",
+    "slug": "acme",
+    "base_url": "https://acme.gointeract.io",
+    "api_version": "2",
+    "account_id": "12345678",
+    "environment_name": "",
+    "variable_sets": "customerInfoSet",
+    "photo_max_size": "1600",
+    "time_zone": "America/New_York",
+    "is_active": "on",
+    "assignments-TOTAL_FORMS": "0",
+    "assignments-INITIAL_FORMS": "0",
+    "assignments-MIN_NUM_FORMS": "0",
+    "assignments-MAX_NUM_FORMS": "1000",
+}
+
+
+def _token(account: XPlatformAccount) -> str:
+    return XPlatformAccount.objects.get(pk=account.pk).application_key.token
+
+
+def test_change_page_never_contains_the_key_or_its_ciphertext(
+    console_admin_client, acme
+):
+    url = reverse("admin:interactions_xplatformaccount_change", args=[acme.pk])
+    body = console_admin_client.get(url).content.decode()
+    assert "Acme Insurance" in body
+    assert KEY_ACME not in body
+    assert _token(acme) not in body
+    assert 'type="password"' in body
+    assert "set, last changed" in body or ">set<" in body
+
+
+def test_list_page_never_contains_the_key(console_admin_client, acme):
+    body = console_admin_client.get(
+        reverse("admin:interactions_xplatformaccount_changelist")
+    ).content.decode()
+    assert "Acme Insurance" in body
+    assert KEY_ACME not in body
+    assert _token(acme) not in body
+
+
+def test_blank_key_on_edit_keeps_the_stored_key(console_admin_client, acme):
+    url = reverse("admin:interactions_xplatformaccount_change", args=[acme.pk])
+    response = console_admin_client.post(
+        url, {**CHANGE_FIELDS, "name": "Acme Insurance Co", "new_application_key": ""}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    account = XPlatformAccount.objects.get(pk=acme.pk)
+    assert account.name == "Acme Insurance Co"
+    assert account.application_key.reveal() == KEY_ACME
+
+
+def test_new_key_is_stored_encrypted_and_recorded_without_the_secret(
+    console_admin_client, acme, admin_user
+):
+    url = reverse("admin:interactions_xplatformaccount_change", args=[acme.pk])
+    response = console_admin_client.post(
+        url,
+        {
+            **CHANGE_FIELDS,
+            "base_url": "https://eu.gointeract.io",
+            "new_application_key": "brand-new-key-555",
+        },
+    )
+    assert response.status_code == 302
+    account = XPlatformAccount.objects.get(pk=acme.pk)
+    assert account.application_key.reveal() == "brand-new-key-555"
+    assert account.application_key_changed_by == admin_user
+    entry = LogEntry.objects.get_for_object(account).order_by("-timestamp").first()
+    assert entry is not None
+    assert entry.actor == admin_user
+    changes = entry.changes_dict
+    assert changes["base_url"] == [
+        "https://acme.gointeract.io",
+        "https://eu.gointeract.io",
+    ]
+    assert "application_key_changed_at" in changes
+    serialised = repr(entry.changes) + repr(entry.additional_data)
+    assert "brand-new-key-555" not in serialised
+    assert KEY_ACME not in serialised
+    assert "gAAAA" not in serialised
+
+
+def test_creating_an_account_requires_a_key(console_admin_client, admin_user):
+    response = console_admin_client.post(
+        reverse("admin:interactions_xplatformaccount_add"),
+        {**CHANGE_FIELDS, "slug": "newco", "name": "NewCo", "new_application_key": ""},
+    )
+    assert response.status_code == 200
+    assert b"This field is required" in response.content
+    assert not XPlatformAccount.objects.filter(slug="newco").exists()
+
+
+def test_admin_creating_an_account_is_assigned_to_it(console_admin_client, admin_user):
+    response = console_admin_client.post(
+        reverse("admin:interactions_xplatformaccount_add"),
+        {
+            **CHANGE_FIELDS,
+            "slug": "newco",
+            "name": "NewCo",
+            "new_application_key": "k-1",
+        },
+    )
+    assert response.status_code == 302
+    account = XPlatformAccount.objects.get(slug="newco")
+    assert account.assignments.filter(user=admin_user).exists()
+
+
+def test_admin_form_refuses_a_disallowed_base_url(console_admin_client, acme):
+    url = reverse("admin:interactions_xplatformaccount_change", args=[acme.pk])
+    response = console_admin_client.post(
+        url, {**CHANGE_FIELDS, "base_url": "https://169.254.169.254"}
+    )
+    assert response.status_code == 200
+    assert b"not an IP address" in response.content or b"host name" in response.content
+    assert (
+        XPlatformAccount.objects.get(pk=acme.pk).base_url
+        == "https://acme.gointeract.io"
+    )
+
+
+def test_admin_of_one_account_cannot_see_another(console_admin_client, globex):
+    response = console_admin_client.get(
+        reverse("admin:interactions_xplatformaccount_change", args=[globex.pk])
+    )
+    assert response.status_code == 302  # admin redirects a missing object to the index
+    body = console_admin_client.get(
+        reverse("admin:interactions_xplatformaccount_changelist")
+    ).content.decode()
+    assert "Globex Telecom" not in body
+
+
+def test_key_never_reaches_an_error_report(console_admin_client, acme, monkeypatch):
+    """A crash while saving must not put the typed key into the error report."""
+    import sys
+
+    from django.views.debug import ExceptionReporter
+
+    from interactions.admin import XPlatformAccountAdmin
+
+    reports = []
+
+    def crash(self, request, obj, form, change):
+        try:
+            raise RuntimeError("simulated failure")
+        except RuntimeError:
+            reporter = ExceptionReporter(request, *sys.exc_info())
+            reports.append(reporter.get_traceback_text())
+
+    monkeypatch.setattr(XPlatformAccountAdmin, "save_model", crash)
+    url = reverse("admin:interactions_xplatformaccount_change", args=[acme.pk])
+    console_admin_client.post(
+        url, {**CHANGE_FIELDS, "new_application_key": "leaky-key-777"}
+    )
+    assert reports, "save_model was not reached"
+    assert "simulated failure" in reports[0]
+    assert "leaky-key-777" not in reports[0]

@@ -1,0 +1,300 @@
+"""Settings for the X-Platform console, driven by environment variables.
+
+There is one settings file. Every difference between a laptop demo, CI and a
+production deployment comes from the environment (README, "Configuration").
+A malformed value raises ImproperlyConfigured naming the variable.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import dj_database_url
+from cryptography.fernet import Fernet
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from xplatform_console.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+
+def _local_secret(name: str, make: Any) -> str:
+    """Return a secret kept in the git-ignored var/local-secrets.json.
+
+    Only used when DEBUG is on (the local demo), so a laptop run needs no
+    setup and keeps its sessions and encrypted credentials across restarts.
+    """
+    path = VAR_DIR / "local-secrets.json"
+    VAR_DIR.mkdir(exist_ok=True)
+    stored: dict[str, str] = {}
+    if path.exists():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    if name not in stored:
+        stored[name] = make()
+        path.write_text(json.dumps(stored, indent=2), encoding="utf-8")
+        path.chmod(0o600)
+    return stored[name]
+
+
+SECRET_KEY = env_secret("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
+        )
+    SECRET_KEY = _local_secret("DJANGO_SECRET_KEY", lambda: secrets.token_urlsafe(50))
+
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else []
+)
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "auditlog",
+    "csp",
+    "interactions",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "interactions.middleware.IdleTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "interactions.middleware.FrameAncestorsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+]
+
+ROOT_URLCONF = "xplatform_console.urls"
+WSGI_APPLICATION = "xplatform_console.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+            ],
+        },
+    },
+]
+
+# Database: SQLite under var/ unless DATABASE_URL says otherwise.
+_DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+_database_url = env_str("DATABASE_URL", _DEFAULT_DATABASE_URL)
+try:
+    _database = dj_database_url.parse(_database_url, conn_max_age=60)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid URL: {exc}") from None
+if not _database.get("ENGINE"):
+    raise ImproperlyConfigured("DATABASE_URL names an unknown database scheme.")
+if _database["ENGINE"] == "django.db.backends.sqlite3" and _database_url.startswith(
+    f"sqlite:///{VAR_DIR}"
+):
+    VAR_DIR.mkdir(exist_ok=True)
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Optional Redis for shared cache, counters and lockouts.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "REDIS_URL must start with redis://, rediss:// or unix://."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "xpc",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "xplatform-console",
+        }
+    }
+
+# Authentication
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation."
+        "UserAttributeSimilarityValidator"
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "interactions:home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Sessions and cookies (security.md, R-DJ-04)
+SESSION_COOKIE_AGE = 36_000  # one 10-hour shift
+XPC_SESSION_IDLE_TIMEOUT = env_int("XPC_SESSION_IDLE_TIMEOUT", 3600, minimum=60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+
+# Embedding in a contact-centre desktop (empty: not frameable; R-DJ-07)
+FRAME_ANCESTORS = env_list("FRAME_ANCESTORS", [])
+SESSION_COOKIE_SAMESITE = "None" if FRAME_ANCESTORS else "Lax"
+CSRF_COOKIE_SAMESITE = "None" if FRAME_ANCESTORS else "Lax"
+X_FRAME_OPTIONS = "DENY"
+
+# Security headers (R-DJ-03)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    # Only behind a proxy that overwrites X-Forwarded-Proto on every request.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS subdomains and preload are per-deployment and hard to undo
+    # (security.md, R-DJ-01; owner: operations).
+    "security.W005",
+    "security.W021",
+]
+if not SECURE_SSL_REDIRECT:
+    # Deployments that turn the redirect off do it at the load balancer.
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
+
+# Content-Security-Policy (R-DJ-08)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": FRAME_ANCESTORS or [NONE],
+    }
+}
+
+# Internationalisation
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+try:
+    ZoneInfo(TIME_ZONE)
+except (KeyError, ValueError):  # ZoneInfoNotFoundError is a KeyError
+    raise ImproperlyConfigured(
+        f"TIME_ZONE must be an IANA time zone name such as Europe/London; "
+        f"got {TIME_ZONE!r}."
+    ) from None
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "static"
+
+# Django REST framework (R-DJ-10)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+
+# X-Platform upstream
+XPC_UPSTREAM_ALLOWED_HOSTS = env_list("XPC_UPSTREAM_ALLOWED_HOSTS", [".gointeract.io"])
+XPC_UPSTREAM_CONNECT_TIMEOUT = env_float("XPC_UPSTREAM_CONNECT_TIMEOUT", 3.05)
+XPC_UPSTREAM_READ_TIMEOUT = env_float("XPC_UPSTREAM_READ_TIMEOUT", 5.0)
+XPC_UPSTREAM_DEADLINE = env_float("XPC_UPSTREAM_DEADLINE", 8.0)
+XPC_UPSTREAM_RETRIES = env_int("XPC_UPSTREAM_RETRIES", 2, minimum=0)
+XPC_UPSTREAM_MAX_JSON_BYTES = env_int(
+    "XPC_UPSTREAM_MAX_JSON_BYTES", 2 * 1024 * 1024, minimum=1024
+)
+XPC_UPSTREAM_MAX_IMAGE_BYTES = env_int(
+    "XPC_UPSTREAM_MAX_IMAGE_BYTES", 15 * 1024 * 1024, minimum=1024
+)
+XPC_UPSTREAM_POOL_SIZE = env_int("XPC_UPSTREAM_POOL_SIZE", 16, minimum=1)
+
+# Data protection (R-SEC-01, R-PII-03)
+XPC_FIELD_ENCRYPTION_KEYS = env_list("XPC_FIELD_ENCRYPTION_KEYS", [])
+if not XPC_FIELD_ENCRYPTION_KEYS and DEBUG:
+    XPC_FIELD_ENCRYPTION_KEYS = [
+        _local_secret(
+            "XPC_FIELD_ENCRYPTION_KEYS", lambda: Fernet.generate_key().decode()
+        )
+    ]
+for _key in XPC_FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "XPC_FIELD_ENCRYPTION_KEYS must be comma-separated Fernet keys "
+            "(32 url-safe base64-encoded bytes each); one is malformed."
+        ) from None
+if not XPC_FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "XPC_FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is off "
+        "(comma-separated Fernet keys, newest first)."
+    )
+XPC_ACCESS_LOG_RETENTION_DAYS = env_int("XPC_ACCESS_LOG_RETENTION_DAYS", 365, minimum=1)
+XPC_SNAPSHOT_RETENTION_DAYS = env_int("XPC_SNAPSHOT_RETENTION_DAYS", 90, minimum=1)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "redact_secrets": {"()": "interactions.logging.RedactSecretsFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": env_str("XPC_LOG_LEVEL", "INFO")},
+}
