@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_ENV := DJANGO_DEBUG=1 XPC_UPSTREAM_ALLOWED_HOSTS=.gointeract.io,127.0.0.1
 SIM_PORT ?= 8001
 
-.PHONY: demo test test-services lint format typecheck checks check clean
+.PHONY: demo bench test test-services lint format typecheck checks check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,17 +17,24 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --simulator-url http://127.0.0.1:$(SIM_PORT)
+	@echo "Starting the X-Platform simulator on port $(SIM_PORT) and the console on port 8000 (Ctrl-C stops both)."
+	$(DEMO_ENV) $(BIN)/python manage.py xplatform_simulator --port $(SIM_PORT) & sim=$$!; \
+	trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## bench: the console against the simulator with 100 ms upstream latency
+bench: $(STAMP)
+	$(BIN)/python tests/perf/bench_console.py
 
 ## test: install if needed and run the whole suite (SQLite, local memory)
 test: $(STAMP)
 	$(BIN)/pytest
 
-## test-services: the production-path tests against PostgreSQL and Redis
+## test-services: the whole suite on the production path: PostgreSQL and Redis
 test-services: $(STAMP)
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/xpc \
 	REDIS_URL=redis://127.0.0.1:6379/15 \
-	$(BIN)/pytest -m "postgres or redis" -p no:randomly
+	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

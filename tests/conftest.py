@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from interactions.models import AccountAssignment, XPlatformAccount
+from tests.support.simulator import simulator  # noqa: F401
 
 PASSWORD = "correct-horse-battery-staple-42"
 KEY_ACME = "acme-application-key-1234567890"

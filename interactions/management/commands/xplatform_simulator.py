@@ -1,0 +1,120 @@
+"""Serve the X-Platform simulator for the demo and for manual testing.
+
+``python manage.py xplatform_simulator --port 8001`` serves the seeded demo
+accounts until Ctrl-C and prints the base URL and the credentials the console
+needs. The simulator needs no database and is never routed through the
+console's URL configuration.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from interactions.simulator.app import make_app
+from interactions.simulator.clock import SystemClock
+from interactions.simulator.data import DEMO_ACCOUNTS, LIVE_UNIQUE_ID, default_dataset
+from interactions.simulator.faults import FAULT_SPEC_HELP, Faults
+from interactions.simulator.server import SimulatorServer, serve
+
+
+def wait_for_interrupt(server: SimulatorServer) -> None:
+    """Block until Ctrl-C (or until the server thread dies)."""
+    while server.running:
+        time.sleep(0.5)
+
+
+class Command(BaseCommand):
+    help = "Serve the X-Platform simulator (seeded demo data) until Ctrl-C."
+    requires_system_checks: list[str] = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--port", type=int, default=8001, help="Port (default 8001)."
+        )
+        parser.add_argument(
+            "--host",
+            default="127.0.0.1",
+            help="Address to listen on (default 127.0.0.1, loopback only).",
+        )
+        parser.add_argument(
+            "--latency",
+            type=float,
+            default=0.0,
+            help="Seconds added to every answer, like a distant server.",
+        )
+        parser.add_argument(
+            "--fault",
+            action="extend",
+            nargs="+",
+            default=[],
+            metavar="NAME",
+            help=f"Switch on faults for the whole run; {FAULT_SPEC_HELP}.",
+        )
+        parser.add_argument(
+            "--unique-id-text-plain",
+            action="store_true",
+            help="Answer unique-ID lookups as text/plain instead of JSON.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["latency"] < 0:
+            raise CommandError("--latency must not be negative.")
+        faults = Faults(
+            latency=options["latency"],
+            unique_id_text_plain=options["unique_id_text_plain"],
+        )
+        try:
+            faults.apply_specs(options["fault"])
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        dataset = default_dataset()
+        app = make_app(dataset=dataset, faults=faults, clock=SystemClock())
+        try:
+            server = serve(app, host=options["host"], port=options["port"])
+        except OSError as error:
+            raise CommandError(
+                f"Cannot listen on {options['host']}:{options['port']}: {error}"
+            ) from error
+        # Draw the photos now rather than on the first request (the 12 MP one
+        # takes about a second).
+        threading.Thread(target=dataset.photos.warm, daemon=True).start()
+        self._banner(server, faults)
+        try:
+            wait_for_interrupt(server)
+        except KeyboardInterrupt:
+            self.stdout.write("Stopping the X-Platform simulator.")
+        finally:
+            faults.interrupt()
+            # A second Ctrl-C skips the wait; the daemon threads end with the
+            # process anyway.
+            with contextlib.suppress(KeyboardInterrupt):
+                server.shutdown()
+
+    def _banner(self, server: SimulatorServer, faults: Faults) -> None:
+        self.stdout.write(f"X-Platform simulator serving on {server.base_url}")
+        self.stdout.write("Demo accounts (API version 2; 1, v1 and v2 also work):")
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.name} ({account.slug})")
+            self.stdout.write(f"    base URL          {server.base_url}")
+            self.stdout.write(f"    account ID        {account.account_id}")
+            self.stdout.write(f"    application key   {account.application_key}")
+            self.stdout.write(
+                f"    environment name  {account.environment_name or '(none)'}"
+            )
+            self.stdout.write(
+                f"    variable sets     {', '.join(account.variable_sets)}"
+            )
+        self.stdout.write(
+            f"Live interaction {LIVE_UNIQUE_ID} gains a page every 5 s after start."
+        )
+        for rule in faults.active():
+            self.stdout.write(f"Fault on: {rule.kind} ({rule.method})")
+        if faults.unique_id_text_plain:
+            self.stdout.write("Unique-ID lookups answer text/plain.")
+        self.stdout.write("Quit with CONTROL-C.")

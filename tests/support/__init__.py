@@ -1,0 +1,3 @@
+"""Shared test helpers (the X-Platform simulator fixture)."""
+
+from __future__ import annotations
