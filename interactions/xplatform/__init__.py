@@ -1,1 +1,1 @@
-"""The X-Platform Interaction History client: the only code that speaks HTTP upstream."""
+"""The X-Platform Interaction History client: the only code that talks HTTP upstream."""

@@ -79,9 +79,7 @@ def normalise_base_url(url: str, allowed_hosts: Iterable[str]) -> str:
             )
     else:
         if not _is_dns_name(host):
-            raise BaseUrlError(
-                "The base URL must use a host name, not an IP address."
-            )
+            raise BaseUrlError("The base URL must use a host name, not an IP address.")
         if not host_allowed(host, allowed):
             raise BaseUrlError(
                 f"{host} is not in XPC_UPSTREAM_ALLOWED_HOSTS "
