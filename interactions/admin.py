@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
@@ -53,6 +53,7 @@ class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["credentials", "created_at", "updated_at"]
     inlines = [AccountAssignmentInline]
+    actions = ["test_connection"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "is_active"]}),
         (
@@ -81,6 +82,17 @@ class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         ),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    @admin.action(description="Test connection to the X-Platform")
+    def test_connection(
+        self, request: HttpRequest, queryset: QuerySet[XPlatformAccount]
+    ) -> None:
+        from interactions.services import account_connection_test
+
+        for account in queryset:
+            result = account_connection_test(account=account)
+            level = messages.SUCCESS if result.ok else messages.ERROR
+            self.message_user(request, f"{account.name}: {result.message}", level)
 
     @admin.display(description="Application key")
     def credentials(self, obj: XPlatformAccount) -> str:

@@ -98,10 +98,12 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         return value
 
     def get_prep_value(self, value: Any) -> str | None:
-        if value is None or value == "":
-            return value
+        if value is None:
+            return None
+        if value == "":
+            return ""
         if isinstance(value, Secret):
-            return value.token
+            return str(value.token)
         return Secret.encrypt(str(value)).token
 
     def value_to_string(self, obj: models.Model) -> str:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from interactions.models import XPlatformAccount
+from interactions.queries import SearchKind
 
 
 class XPlatformAccountForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -70,3 +71,35 @@ class XPlatformAccountForm(forms.ModelForm):  # type: ignore[type-arg]
             actor if getattr(actor, "pk", None) else None
         )
         return True
+
+
+class LookupForm(forms.Form):
+    """The agent's search box, the "search by" selector and the account."""
+
+    query = forms.CharField(
+        label="Phone number or interaction ID",
+        max_length=100,
+        strip=True,
+        error_messages={"required": "Type a phone number or an interaction ID."},
+    )
+    kind = forms.ChoiceField(
+        label="Search by", choices=SearchKind.choices, initial=SearchKind.AUTO
+    )
+    account = forms.ModelChoiceField(
+        label="Account",
+        queryset=XPlatformAccount.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of your accounts."},
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        accounts = XPlatformAccount.objects.for_user(user)
+        account_field = self.fields["account"]
+        assert isinstance(account_field, forms.ModelChoiceField)  # noqa: S101
+        account_field.queryset = accounts
+        account_field.to_field_name = "slug"
+        first = accounts.first()
+        if first is not None and not self.is_bound:
+            self.initial.setdefault("account", first.slug)
+        self.single_account = accounts.count() == 1

@@ -31,7 +31,9 @@ class IdleTimeoutMiddleware:
                 and now - last_seen > settings.XPC_SESSION_IDLE_TIMEOUT
             ):
                 logout(request)
-            else:
+            elif not isinstance(last_seen, (int, float)) or now - last_seen > 30:
+                # Written at most every 30 s: a session save on every request
+                # would cost a database write per page, refresh and photo.
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)
 
@@ -51,5 +53,5 @@ class FrameAncestorsMiddleware:
         if settings.FRAME_ANCESTORS:
             # Read by XFrameOptionsMiddleware, which runs after this one on
             # the way out because it is listed before it.
-            response.xframe_options_exempt = True  # type: ignore[attr-defined]
+            response.xframe_options_exempt = True
         return response

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
@@ -17,7 +17,7 @@ from interactions.fields import CredentialDecryptError, EncryptedTextField, Secr
 from interactions.xplatform.hosts import BaseUrlError, normalise_base_url
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
     from interactions.xplatform.client import AccountConfig
 
@@ -50,9 +50,7 @@ def validate_variable_sets(value: str) -> None:
 
 
 class XPlatformAccountQuerySet(QuerySet["XPlatformAccount"]):
-    def for_user(
-        self, user: AbstractBaseUser | AnonymousUser
-    ) -> XPlatformAccountQuerySet:
+    def for_user(self, user: User | AnonymousUser) -> XPlatformAccountQuerySet:
         """Active accounts the user is assigned to (every account for superusers)."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
@@ -243,3 +241,106 @@ class AccountAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.account}"
+
+
+class AppendOnlyError(Exception):
+    """The access log is append-only: rows are never changed or deleted in the app."""
+
+
+class InteractionAccessQuerySet(QuerySet["InteractionAccess"]):
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError("The access log cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The access log cannot be deleted from the application.")
+
+    def for_supervisor(self, user: User | AnonymousUser) -> InteractionAccessQuerySet:
+        """Rows of the accounts the user may review."""
+        return self.filter(account__in=XPlatformAccount.objects.for_user(user))
+
+    def purge_before(self, cutoff: object, *, batch_size: int = 1000) -> int:
+        """Delete rows older than cutoff in batches; only for retention (R-PII-03)."""
+        deleted = 0
+        while True:
+            ids = list(
+                self.filter(created_at__lt=cutoff)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                return deleted
+            count, _ = QuerySet.delete(self.model._default_manager.filter(pk__in=ids))
+            deleted += count
+
+
+class InteractionAccess(models.Model):
+    """One lookup, page view or photo view: who, when, what, outcome (R-PII-01).
+
+    Holds references only (a masked query, the unique ID, the flow name),
+    never the customer's answers. Rows are written once and never changed.
+    """
+
+    class Action(models.TextChoices):
+        SEARCH = "search", "search"
+        VIEW = "view", "page view"
+        REFRESH = "refresh", "live refresh"
+        PHOTO = "photo", "photo"
+
+    class Outcome(models.TextChoices):
+        FOUND = "found", "found"
+        CANDIDATES = "candidates", "several matches"
+        NOT_FOUND = "not_found", "not found"
+        DENIED = "denied", "denied"
+        INVALID = "invalid", "invalid input"
+        UPSTREAM_ERROR = "upstream_error", "upstream error"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="interaction_accesses",
+    )
+    username = models.CharField(max_length=150)
+    role = models.CharField(max_length=20)
+    account = models.ForeignKey(
+        XPlatformAccount,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="accesses",
+    )
+    account_slug = models.CharField(max_length=50, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    error_kind = models.CharField(max_length=30, blank=True)
+    search_kind = models.CharField(max_length=20, blank=True)
+    query_masked = models.CharField(max_length=120, blank=True)
+    interaction_id = models.CharField(max_length=64, blank=True, db_index=True)
+    flow_name = models.CharField(max_length=200, blank=True)
+    has_photos = models.BooleanField(null=True)
+    source = models.CharField(max_length=20, default="page")
+    duration_ms = models.PositiveIntegerField(default=0)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = InteractionAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "interaction access"
+        indexes = [
+            models.Index(fields=["account", "-created_at"], name="access_account_time"),
+            models.Index(fields=["user", "-created_at"], name="access_user_time"),
+            models.Index(fields=["outcome", "-created_at"], name="access_outcome_time"),
+        ]
+
+    def __str__(self) -> str:
+        target = self.interaction_id or self.query_masked or "—"
+        return f"{self.username} {self.action} {target}: {self.outcome}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("The access log cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The access log cannot be deleted from the application.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 AGENT = "agent"
 SUPERVISOR = "supervisor"
@@ -22,7 +22,7 @@ VIEW_ACCESS_LOG = "interactions.view_access_log"
 MANAGE_PLATFORM_ACCOUNT = "interactions.manage_platform_account"
 
 
-def role_label(user: AbstractBaseUser | AnonymousUser) -> str:
+def role_label(user: User | AnonymousUser) -> str:
     """The highest role a user's permissions amount to, for display only."""
     if user.has_perm(MANAGE_PLATFORM_ACCOUNT):
         return "Admin"

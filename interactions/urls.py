@@ -1,11 +1,22 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
 from interactions import views
 
 app_name = "interactions"
 
+# Interaction URLs carry only the account slug and the unique ID, so they can
+# be shared and used as screen-pop links; phone numbers never appear here.
 urlpatterns = [
     path("", views.home, name="home"),
+    path("lookup", views.lookup, name="lookup"),
+    path("a/<slug:slug>/i/<str:unique_id>/", views.detail, name="detail"),
+    path("a/<slug:slug>/i/<str:unique_id>/live", views.live, name="live"),
+    re_path(
+        r"^a/(?P<slug>[-a-zA-Z0-9_]+)/i/(?P<unique_id>[^/]+)/photos/"
+        r"(?P<key>[0-9a-f]{20})/(?P<size>thumb|full)$",
+        views.photo,
+        name="photo",
+    ),
 ]

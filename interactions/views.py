@@ -2,31 +2,257 @@
 
 from __future__ import annotations
 
+import time
+from functools import partial
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from interactions import roles
-from interactions.models import XPlatformAccount
+from interactions import images, presenters, roles, selectors, services
+from interactions.forms import LookupForm
+from interactions.models import InteractionAccess, XPlatformAccount
+from interactions.xplatform.errors import XPlatformError
+from interactions.xplatform.validators import InvalidValue
+
+Outcome = InteractionAccess.Outcome
+Action = InteractionAccess.Action
+
+
+def _account_for(request: HttpRequest, slug: str, *, action: str) -> XPlatformAccount:
+    """The account if this user may use it; else 404 and a 'denied' row (R-AC-02)."""
+    user = request.user
+    account = None
+    if user.has_perm(roles.VIEW_INTERACTION):
+        account = XPlatformAccount.objects.for_user(user).filter(slug=slug).first()
+    if account is None:
+        services.interaction_access_record(
+            user=user,
+            account=XPlatformAccount.objects.filter(slug=slug).first(),
+            account_slug=slug,
+            action=action,
+            outcome=Outcome.DENIED,
+            request=request,
+        )
+        raise Http404("No such interaction.")
+    return account
+
+
+def _home_context(
+    request: HttpRequest, form: LookupForm | None = None
+) -> dict[str, Any]:
+    user = request.user
+    can_view = user.has_perm(roles.VIEW_INTERACTION)
+    return {
+        "form": form or (LookupForm(user=user) if can_view else None),
+        "accounts": XPlatformAccount.objects.for_user(user),
+        "recent": selectors.recent_lookups(user=user) if can_view else [],
+        "role": roles.role_label(user),
+        "can_view_interactions": can_view,
+        "can_review": user.has_perm(roles.VIEW_TEAM_HISTORY),
+        "can_manage": user.has_perm(roles.MANAGE_PLATFORM_ACCOUNT),
+    }
 
 
 @never_cache
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: what this user's role can do, on their accounts."""
-    user = request.user
-    accounts = XPlatformAccount.objects.for_user(user)
-    context = {
-        "accounts": accounts,
-        "role": roles.role_label(user),
-        "can_view_interactions": user.has_perm(roles.VIEW_INTERACTION),
-        "can_review": user.has_perm(roles.VIEW_TEAM_HISTORY),
-        "can_manage": user.has_perm(roles.MANAGE_PLATFORM_ACCOUNT),
-    }
+    """The landing page: the search box for agents, links for the other roles."""
+    return render(request, "interactions/home.html", _home_context(request))
+
+
+@never_cache
+@require_POST
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Resolve a phone number or ID; one match opens the interaction page."""
+    if not request.user.has_perm(roles.VIEW_INTERACTION):
+        raise Http404("No such page.")
+    started = time.monotonic()
+    form = LookupForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _lookup_failed(request, form, started, None)
+    account = form.cleaned_data["account"]
+    query, kind = form.cleaned_data["query"], form.cleaned_data["kind"]
+    record = partial(
+        services.interaction_access_record,
+        user=request.user, account=account, action=Action.SEARCH,
+        request=request, started=started, query=query, search_kind=kind,
+    )  # fmt: skip
+    try:
+        result = services.interaction_lookup(account=account, query=query, kind=kind)
+    except InvalidValue as exc:
+        form.add_error("query", exc.message)
+        return _lookup_failed(request, form, started, account)
+    except (XPlatformError, services.AccountUnavailable) as exc:
+        record(outcome=Outcome.UPSTREAM_ERROR, error=exc)
+        context = _home_context(request, form)
+        context["lookup_error"] = services.agent_message(exc)
+        return render(request, "interactions/home.html", context, status=502)
+    if result.match:
+        # Fetch now, in parallel, so the page after the redirect is a cache hit.
+        services.interaction_fetch(account=account, unique_id=result.match)
+        record(outcome=Outcome.FOUND, interaction_id=result.match)
+        return redirect("interactions:detail", account.slug, result.match)
+    context = _home_context(request, form)
+    if result.candidates:
+        record(outcome=Outcome.CANDIDATES)
+        context["candidates"] = result.candidates
+        context["candidate_account"] = account
+    else:
+        record(outcome=Outcome.NOT_FOUND)
+        context["not_found"] = result.not_found_sentence()
+        if result.errors:
+            context["partial_error"] = services.agent_message(result.errors[0])
     return render(request, "interactions/home.html", context)
+
+
+def _lookup_failed(
+    request: HttpRequest,
+    form: LookupForm,
+    started: float,
+    account: XPlatformAccount | None,
+) -> HttpResponse:
+    query = str(request.POST.get("query", ""))
+    if query:
+        services.interaction_access_record(
+            user=request.user, account=account, action=Action.SEARCH,
+            outcome=Outcome.INVALID, request=request, started=started, query=query,
+            search_kind=str(request.POST.get("kind", ""))[:20],
+        )  # fmt: skip
+    return render(
+        request, "interactions/home.html", _home_context(request, form), status=400
+    )
+
+
+def _page_context(interaction: services.Interaction) -> dict[str, Any]:
+    return {
+        "account": interaction.account,
+        "interaction": interaction,
+        "steps": presenters.timeline(interaction),
+        "answers": presenters.answers(interaction),
+        "variable_sets": presenters.variable_sets(interaction),
+        "photos": presenters.photo_views(interaction),
+        "summary_error": presenters.part_error(interaction, "summary"),
+        "flow_error": presenters.part_error(interaction, "flow"),
+        "summary_text": presenters.summary_text(interaction),
+        "as_of": interaction.fetched_at,
+        "account_tz": interaction.account.tz(),
+    }
+
+
+@never_cache
+@require_GET
+def detail(request: HttpRequest, slug: str, unique_id: str) -> HttpResponse:
+    """The interaction page: header, answers, timeline, variables, photos."""
+    started = time.monotonic()
+    account = _account_for(request, slug, action=Action.VIEW)
+    record = partial(
+        services.interaction_access_record,
+        user=request.user, account=account, action=Action.VIEW,
+        request=request, started=started, interaction_id=unique_id,
+    )  # fmt: skip
+    try:
+        interaction = services.interaction_fetch(account=account, unique_id=unique_id)
+    except InvalidValue:
+        record(outcome=Outcome.INVALID)
+        raise Http404("No such interaction.") from None
+    except services.AccountUnavailable as exc:
+        record(outcome=Outcome.UPSTREAM_ERROR, error=exc)
+        context = {"account": account, "unique_id": unique_id, "error": exc.message}
+        return render(request, "interactions/unavailable.html", context, status=503)
+    if not interaction.found:
+        record(outcome=Outcome.NOT_FOUND)
+        context = {"account": account, "unique_id": unique_id}
+        return render(request, "interactions/not_found.html", context, status=404)
+    failed = not interaction.summary.ok and not interaction.flow.ok
+    first_error = interaction.summary.error or interaction.flow.error
+    record(
+        outcome=Outcome.UPSTREAM_ERROR if failed else Outcome.FOUND,
+        error=first_error if failed else None,
+        flow_name=interaction.flow_name,
+        has_photos=bool(interaction.photos),
+    )
+    return render(request, "interactions/detail.html", _page_context(interaction))
+
+
+@never_cache
+@require_GET
+def live(request: HttpRequest, slug: str, unique_id: str) -> JsonResponse:
+    """The changing parts of the page, for live refresh and section retries."""
+    account = _account_for(request, slug, action=Action.REFRESH)
+    fresh = request.GET.get("fresh") == "1"
+    try:
+        interaction = services.interaction_fetch(
+            account=account, unique_id=unique_id, fresh=fresh
+        )
+    except InvalidValue:
+        raise Http404("No such interaction.") from None
+    except services.AccountUnavailable as exc:
+        return JsonResponse({"error": exc.message}, status=503)
+    context = _page_context(interaction)
+    sections = {
+        name: render_to_string(f"interactions/includes/{name}.html", context, request)
+        for name in ("status", "answers", "timeline", "variables", "photos")
+    }
+    return JsonResponse(
+        {
+            "live": interaction.is_live,
+            "as_of": interaction.fetched_at.isoformat(),
+            "steps": len(context["steps"]),
+            "summary_text": context["summary_text"],
+            "sections": sections,
+        }
+    )
+
+
+@never_cache
+@require_GET
+def photo(
+    request: HttpRequest, slug: str, unique_id: str, key: str, size: str
+) -> HttpResponse:
+    """A photo as a re-encoded JPEG; a placeholder with the reason on failure."""
+    started = time.monotonic()
+    account = _account_for(request, slug, action=Action.PHOTO)
+    record = partial(
+        services.interaction_access_record,
+        user=request.user, account=account, action=Action.PHOTO,
+        request=request, started=started, interaction_id=unique_id, source=size,
+    )  # fmt: skip
+    try:
+        rendered = services.photo_render(
+            account=account, unique_id=unique_id, key=key, size=size
+        )
+    except InvalidValue:
+        record(outcome=Outcome.INVALID)
+        raise Http404("No such photo.") from None
+    except (services.PhotoUnavailable, services.AccountUnavailable) as exc:
+        reason = getattr(exc, "reason", None) or services.agent_message(exc)
+        outcome = (
+            Outcome.NOT_FOUND
+            if getattr(exc, "kind", "") == "not_found"
+            else Outcome.UPSTREAM_ERROR
+        )
+        record(outcome=outcome, error=exc)
+        placeholder_size = 512 if size == "thumb" else 1024
+        response = _image_response(
+            images.placeholder_image(reason, size=placeholder_size)
+        )
+        response["X-Photo-Error"] = reason.encode("ascii", "replace").decode()
+        return response
+    record(outcome=Outcome.FOUND)
+    return _image_response(rendered)
+
+
+def _image_response(image: images.RenderedImage) -> HttpResponse:
+    response = HttpResponse(image.content, content_type=image.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_not_required
@@ -41,7 +267,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         database = "unavailable"
     status = 200 if database == "ok" else 503
-    return JsonResponse(
-        {"status": "ok" if status == 200 else "degraded", "database": database},
-        status=status,
-    )
+    body = {"status": "ok" if status == 200 else "degraded", "database": database}
+    return JsonResponse(body, status=status)

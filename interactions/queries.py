@@ -1,0 +1,185 @@
+"""What an agent typed into the search box, and how to resolve it upstream.
+
+`parse_query` turns the text and the "search by" choice into the upstream
+attempts to make (all run in parallel by the lookup service) and a sentence
+saying what was tried. Every value is validated here, before any URL exists
+(security.md, R-URL-01).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+import phonenumbers
+from django.db import models
+
+from interactions.xplatform.validators import (
+    InvalidValue,
+    validate_dnid,
+    validate_dtmf,
+    validate_history_search_id,
+    validate_phone_number,
+    validate_unique_id,
+)
+
+_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+_TOKEN_WITH_LETTER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9_-]{1,64}")
+_PHONE_CHARS = re.compile(r"\+?[0-9 ().\-]+")
+# ASCII digits only: str.isdigit() would also accept fullwidth and other digits.
+_DIGITS = re.compile(r"[0-9]{1,64}")
+MAX_QUERY_LENGTH = 100
+
+
+class SearchKind(models.TextChoices):
+    AUTO = "auto", "Automatic"
+    UNIQUE_ID = "unique_id", "Unique ID"
+    PHONE = "phone", "Phone number"
+    DTMF = "dtmf", "DTMF code"
+    HISTORY_SEARCH_ID = "history_search_id", "History Search ID"
+    DNID = "dnid", "DNID"
+
+
+class Method(Enum):
+    """One upstream way of turning a value into unique IDs."""
+
+    UNIQUE_ID = "a unique ID"
+    CALL_RETURN = "a Call Return Number"
+    CLICK_TO_CALL = "a Click-to-Call Caller ID"
+    DTMF = "a DTMF code"
+    HISTORY_SEARCH_ID = "a History Search ID"
+    DNID = "a DNID"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    method: Method
+    value: str
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """The attempts to make for a query, and how it was understood."""
+
+    kind: SearchKind
+    attempts: tuple[Attempt, ...]
+    shown_as: str
+
+    def tried(self) -> str:
+        """'as a Call Return Number or a Click-to-Call Caller ID', for messages."""
+        names: list[str] = []
+        for attempt in self.attempts:
+            if attempt.method.value not in names:
+                names.append(attempt.method.value)
+        if len(names) == 1:
+            return f"as {names[0]}"
+        return "as " + ", ".join(names[:-1]) + f" or {names[-1]}"
+
+
+def _phone_forms(text: str) -> list[str]:
+    """The forms a phone number may be stored in upstream: E.164 and national.
+
+    The X-Platform stores what the customer typed (xplatform-api.md 4, e.g.
+    `2121234567`), so both the E.164 and the national digits are tried.
+    """
+    canonical = validate_phone_number(text)
+    forms = [canonical]
+    try:
+        parsed = phonenumbers.parse(
+            canonical, None if canonical.startswith("+") else "US"
+        )
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is not None:
+        national = phonenumbers.national_significant_number(parsed)
+        if national and national not in forms and 6 <= len(national) <= 15:
+            forms.append(national)
+    else:
+        digits = re.sub(r"[^0-9]", "", text)
+        if digits not in forms and 6 <= len(digits) <= 15:
+            forms.append(digits)
+    return forms
+
+
+def _phone_attempts(text: str) -> tuple[Attempt, ...]:
+    forms = _phone_forms(text)
+    return tuple(Attempt(Method.CALL_RETURN, form) for form in forms) + tuple(
+        Attempt(Method.CLICK_TO_CALL, form) for form in forms
+    )
+
+
+def _automatic(text: str) -> ParsedQuery:
+    if "," in text:
+        # A dialled string carries the unique ID after the comma (U-IDX).
+        unique_id = validate_unique_id(text.rsplit(",", 1)[1].strip())
+        return ParsedQuery(
+            SearchKind.UNIQUE_ID, (Attempt(Method.UNIQUE_ID, unique_id),), unique_id
+        )
+    if _UUID.fullmatch(text):
+        return ParsedQuery(
+            SearchKind.UNIQUE_ID, (Attempt(Method.UNIQUE_ID, text),), text
+        )
+    if _TOKEN_WITH_LETTER.fullmatch(text):
+        return ParsedQuery(
+            SearchKind.AUTO,
+            (
+                Attempt(Method.UNIQUE_ID, text),
+                Attempt(Method.HISTORY_SEARCH_ID, text),
+            ),
+            text,
+        )
+    if _DIGITS.fullmatch(text):
+        validate_unique_id(text)
+        if text.startswith("0") or len(text) < 7:
+            # IDs with leading zeros and short codes are IDs or DTMF codes,
+            # never phone numbers.
+            attempts: tuple[Attempt, ...] = (Attempt(Method.UNIQUE_ID, text),)
+            if len(text) <= 32:
+                attempts += (Attempt(Method.DTMF, text),)
+            return ParsedQuery(SearchKind.AUTO, attempts, text)
+        return ParsedQuery(
+            SearchKind.AUTO,
+            (Attempt(Method.UNIQUE_ID, text), *_phone_attempts(text)),
+            text,
+        )
+    if _PHONE_CHARS.fullmatch(text):
+        return ParsedQuery(SearchKind.PHONE, _phone_attempts(text), text)
+    raise InvalidValue(
+        "That is neither a phone number nor an interaction ID. Type digits, "
+        "a phone number such as +1 212 555 0100, or an ID such as 959595."
+    )
+
+
+def parse_query(text: str, kind: str = SearchKind.AUTO) -> ParsedQuery:
+    """Return the attempts for a query, or raise InvalidValue with a message."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidValue("Type a phone number or an interaction ID.")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise InvalidValue(f"That is too long: at most {MAX_QUERY_LENGTH} characters.")
+    if kind == SearchKind.AUTO:
+        return _automatic(text)
+    if kind == SearchKind.UNIQUE_ID:
+        value = validate_unique_id(text.rsplit(",", 1)[-1].strip())
+        return ParsedQuery(
+            SearchKind.UNIQUE_ID, (Attempt(Method.UNIQUE_ID, value),), value
+        )
+    if kind == SearchKind.PHONE:
+        return ParsedQuery(SearchKind.PHONE, _phone_attempts(text), text)
+    if kind == SearchKind.DTMF:
+        value = validate_dtmf(text)
+        return ParsedQuery(SearchKind.DTMF, (Attempt(Method.DTMF, value),), value)
+    if kind == SearchKind.HISTORY_SEARCH_ID:
+        value = validate_history_search_id(text)
+        return ParsedQuery(
+            SearchKind.HISTORY_SEARCH_ID,
+            (Attempt(Method.HISTORY_SEARCH_ID, value),),
+            value,
+        )
+    if kind == SearchKind.DNID:
+        value = validate_dnid(text)
+        return ParsedQuery(SearchKind.DNID, (Attempt(Method.DNID, value),), value)
+    raise InvalidValue("Choose what to search by from the list.")

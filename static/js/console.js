@@ -1,0 +1,291 @@
+/* X-Platform console: keyboard shortcut, copy buttons, local times, answer
+   filter, photo loading with reasons, lightbox, and live refresh.
+   Plain JavaScript served from static/ (no CDN, CSP without 'unsafe-inline'). */
+(function () {
+  "use strict";
+
+  var RELATIVE = typeof Intl !== "undefined" && Intl.RelativeTimeFormat
+    ? new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }) : null;
+
+  /* "/" focuses the search box from anywhere but a text field. */
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    var tag = target && target.tagName ? target.tagName.toLowerCase() : "";
+    if (tag === "input" || tag === "textarea" || tag === "select" || (target && target.isContentEditable)) return;
+    var box = document.querySelector('[data-shortcut="/"]');
+    if (box) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    } else {
+      var lookup = document.querySelector('a[href="/"]');
+      if (lookup) window.location.assign(lookup.getAttribute("href"));
+    }
+  });
+
+  /* Copy buttons: data-copy holds the text, data-copy-target names a field. */
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "visually-hidden";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy failed"));
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-copy], [data-copy-target]") : null;
+    if (!button) return;
+    var text = button.getAttribute("data-copy");
+    if (text === null) {
+      var source = document.getElementById(button.getAttribute("data-copy-target"));
+      text = source ? source.value : "";
+    }
+    var label = button.getAttribute("data-label") || button.textContent;
+    button.setAttribute("data-label", label);
+    copyText(text).then(function () {
+      button.textContent = "Copied";
+    }, function () {
+      button.textContent = "Copy failed: select and copy by hand";
+    });
+    window.setTimeout(function () { button.textContent = label; }, 1800);
+  });
+
+  /* Times: shown in the agent's local time, with a relative time. */
+  function relative(date) {
+    var seconds = Math.round((date.getTime() - Date.now()) / 1000);
+    var abs = Math.abs(seconds);
+    if (!RELATIVE) return date.toLocaleString();
+    if (abs < 45) return RELATIVE.format(seconds, "second");
+    if (abs < 2700) return RELATIVE.format(Math.round(seconds / 60), "minute");
+    if (abs < 79200) return RELATIVE.format(Math.round(seconds / 3600), "hour");
+    return RELATIVE.format(Math.round(seconds / 86400), "day");
+  }
+
+  function renderTimes(root) {
+    root.querySelectorAll("time[data-local]").forEach(function (node) {
+      var date = new Date(node.getAttribute("datetime"));
+      if (isNaN(date.getTime())) return;
+      var kind = node.getAttribute("data-local");
+      node.textContent = kind === "time"
+        ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
+        : date.toLocaleString([], { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+      node.title = date.toString();
+    });
+    root.querySelectorAll("time[data-relative]").forEach(function (node) {
+      var date = new Date(node.getAttribute("datetime"));
+      if (!isNaN(date.getTime())) node.textContent = relative(date);
+    });
+  }
+
+  /* Answers filter. */
+  function applyFilter() {
+    var box = document.getElementById("answers-filter");
+    if (!box) return;
+    var needle = box.value.trim().toLowerCase();
+    var shown = 0;
+    document.querySelectorAll(".answers .answer").forEach(function (row) {
+      var match = !needle || (row.getAttribute("data-filter-text") || "").indexOf(needle) !== -1;
+      row.hidden = !match;
+      if (match) shown += 1;
+    });
+    var empty = document.querySelector(".filter-empty");
+    if (empty) empty.hidden = shown !== 0 || !needle;
+  }
+
+  /* Photos: fetched so that a failure shows its reason and a retry button. */
+  function loadPhoto(item) {
+    var img = item.querySelector("img[data-src]");
+    if (!img) return;
+    var error = item.querySelector(".photo-error");
+    fetch(img.getAttribute("data-src"), { credentials: "same-origin" }).then(function (response) {
+      var reason = response.headers.get("X-Photo-Error");
+      return response.blob().then(function (blob) {
+        if (img.getAttribute("data-blob")) URL.revokeObjectURL(img.getAttribute("data-blob"));
+        var url = URL.createObjectURL(blob);
+        img.setAttribute("data-blob", url);
+        img.src = url;
+        if (error) {
+          error.hidden = !reason;
+          error.querySelector(".reason").textContent = reason ? "Photo unavailable: " + reason : "";
+        }
+        item.classList.toggle("is-broken", !!reason);
+      });
+    }).catch(function () {
+      if (error) {
+        error.hidden = false;
+        error.querySelector(".reason").textContent = "Photo unavailable: the console could not be reached.";
+      }
+      item.classList.add("is-broken");
+    });
+  }
+
+  function loadPhotos(root) {
+    root.querySelectorAll(".photo").forEach(loadPhoto);
+  }
+
+  document.addEventListener("click", function (event) {
+    var retry = event.target.closest ? event.target.closest("[data-photo-retry]") : null;
+    if (retry) loadPhoto(retry.closest(".photo"));
+  });
+
+  /* Lightbox: arrow keys move between photos, Esc closes. */
+  var lightbox = document.getElementById("lightbox");
+  var current = -1;
+  var opener = null;
+
+  function thumbs() {
+    return Array.prototype.slice.call(document.querySelectorAll(".photo:not(.is-broken) .thumb"));
+  }
+
+  function show(index) {
+    var list = thumbs();
+    if (!list.length) return;
+    current = (index + list.length) % list.length;
+    var thumb = list[current];
+    var img = document.getElementById("lightbox-image");
+    img.src = thumb.getAttribute("data-full");
+    img.alt = thumb.querySelector("img").alt;
+    document.getElementById("lightbox-caption").textContent = thumb.getAttribute("data-caption");
+    document.getElementById("lightbox-position").textContent = (current + 1) + " of " + list.length;
+  }
+
+  if (lightbox) {
+    document.addEventListener("click", function (event) {
+      var thumb = event.target.closest ? event.target.closest(".thumb") : null;
+      if (thumb) {
+        opener = thumb;
+        show(thumbs().indexOf(thumb));
+        lightbox.showModal();
+        return;
+      }
+      var control = event.target.closest ? event.target.closest("[data-lightbox]") : null;
+      if (!control) return;
+      var action = control.getAttribute("data-lightbox");
+      if (action === "prev") show(current - 1);
+      if (action === "next") show(current + 1);
+      if (action === "close") lightbox.close();
+    });
+    lightbox.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowLeft") { event.preventDefault(); show(current - 1); }
+      if (event.key === "ArrowRight") { event.preventDefault(); show(current + 1); }
+    });
+    lightbox.addEventListener("click", function (event) {
+      if (event.target === lightbox) lightbox.close();
+    });
+    lightbox.addEventListener("close", function () {
+      if (opener) opener.focus();
+    });
+  }
+
+  /* Live refresh: swap the sections that changed, mark what is new, keep
+     scroll position and open panels; stop when the interaction finishes. */
+  var root = document.getElementById("interaction");
+
+  function keys(container, selector, attribute) {
+    var found = {};
+    container.querySelectorAll(selector).forEach(function (node) { found[node.getAttribute(attribute)] = true; });
+    return found;
+  }
+
+  function swap(data) {
+    var before = {
+      steps: keys(root, ".timeline .step", "data-step"),
+      photos: keys(root, ".photo", "data-key"),
+      answers: root.querySelectorAll(".answers .answer").length
+    };
+    Object.keys(data.sections).forEach(function (name) {
+      var target = root.querySelector('[data-section="' + name + '"]');
+      if (!target || target.getAttribute("data-html") === data.sections[name]) return;
+      target.innerHTML = data.sections[name];
+      target.setAttribute("data-html", data.sections[name]);
+      renderTimes(target);
+      if (name === "photos") {
+        target.querySelectorAll(".photo").forEach(function (item) {
+          if (!before.photos[item.getAttribute("data-key")]) item.classList.add("is-new");
+        });
+        loadPhotos(target);
+      }
+      if (name === "timeline") {
+        target.querySelectorAll(".timeline .step").forEach(function (step) {
+          if (!before.steps[step.getAttribute("data-step")]) step.classList.add("is-new");
+        });
+      }
+      if (name === "answers") {
+        target.querySelectorAll(".answers .answer").forEach(function (row, index) {
+          if (index >= before.answers) row.classList.add("is-new");
+        });
+        applyFilter();
+      }
+    });
+    var summary = document.getElementById("summary-text");
+    if (summary && typeof data.summary_text === "string") summary.value = data.summary_text;
+    root.setAttribute("data-live", data.live ? "true" : "false");
+  }
+
+  var delay = 5000;
+  var timer = null;
+
+  function refresh(fresh) {
+    var url = root.getAttribute("data-live-url") + (fresh ? "?fresh=1" : "");
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("status " + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        swap(data);
+        delay = 5000;
+        return data;
+      });
+  }
+
+  function schedule() {
+    if (root.getAttribute("data-live") !== "true") return;
+    timer = window.setTimeout(function () {
+      refresh(false).then(schedule, function () {
+        delay = Math.min(delay * 2, 60000);
+        schedule();
+      });
+    }, delay);
+  }
+
+  if (root) {
+    root.querySelectorAll("[data-section]").forEach(function (node) {
+      node.setAttribute("data-html", node.innerHTML);
+    });
+    document.addEventListener("click", function (event) {
+      var retry = event.target.closest ? event.target.closest("[data-retry]") : null;
+      if (!retry) return;
+      retry.disabled = true;
+      retry.textContent = "Retrying…";
+      if (timer) window.clearTimeout(timer);
+      refresh(true).then(schedule, function () {
+        retry.disabled = false;
+        retry.textContent = "Retry";
+        schedule();
+      });
+    });
+    schedule();
+  }
+
+  var filter = document.getElementById("answers-filter");
+  if (filter) filter.addEventListener("input", applyFilter);
+
+  renderTimes(document);
+  loadPhotos(document);
+  window.setInterval(function () {
+    document.querySelectorAll("time[data-relative]").forEach(function (node) {
+      var date = new Date(node.getAttribute("datetime"));
+      if (!isNaN(date.getTime())) node.textContent = relative(date);
+    });
+  }, 30000);
+})();

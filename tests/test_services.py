@@ -1,0 +1,207 @@
+"""Orchestration: parallel fan-out, caching, collapsing, degradation, liveness."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.cache import cache
+
+from interactions import services
+from interactions.models import XPlatformAccount
+from interactions.simulator import data
+from interactions.xplatform import client as xplatform
+from interactions.xplatform.schemas import FlowPage, FullFlow, NavButton
+from interactions.xplatform.validators import InvalidValue
+
+ACME = data.DEMO_ACCOUNTS[0]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state():
+    cache.clear()
+    xplatform.clear_clients()
+    yield
+    xplatform.clear_clients()
+
+
+@pytest.fixture
+def account(simulator, db):
+    return XPlatformAccount.objects.create(
+        name=ACME.name,
+        slug="sim-acme",
+        base_url=simulator.base_url,
+        account_id=ACME.account_id,
+        application_key=ACME.application_key,
+        variable_sets=",".join(ACME.variable_sets),
+        time_zone=ACME.time_zone,
+    )
+
+
+def _parts(account) -> int:
+    return 2 + len(account.variable_set_ids())
+
+
+def test_parts_are_fetched_in_parallel(account, simulator):
+    simulator.faults.latency(0.3)
+    started = time.monotonic()
+    interaction = services.interaction_fetch(
+        account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
+    )
+    elapsed = time.monotonic() - started
+    assert interaction.summary.ok
+    assert interaction.flow.ok
+    assert len(simulator.hits) == _parts(account)
+    # Six calls of 0.3 s each: sequential would take 1.8 s.
+    assert elapsed < 0.3 * 3
+
+
+def test_concurrent_identical_fetches_collapse_into_one(account, simulator):
+    simulator.faults.latency(0.3)
+    results = []
+
+    def fetch():
+        results.append(
+            services.interaction_fetch(
+                account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
+            )
+        )
+
+    threads = [threading.Thread(target=fetch) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 8
+    assert len(simulator.hits) == _parts(account)
+
+
+def test_second_fetch_is_served_from_the_cache_including_not_found_sets(
+    account, simulator
+):
+    first = services.interaction_fetch(
+        account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
+    )
+    assert any(part.not_found for _, part in first.variable_sets)
+    simulator.clear_hits()
+    second = services.interaction_fetch(
+        account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
+    )
+    assert simulator.hits == []
+    assert [p.not_found for _, p in second.variable_sets] == [
+        p.not_found for _, p in first.variable_sets
+    ]
+
+
+def test_failures_are_not_cached(account, simulator):
+    simulator.faults.fail("summary", status=500, times=1)
+    first = services.interaction_fetch(
+        account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
+    )
+    assert first.summary.error is not None
+    assert first.flow.ok
+    simulator.clear_hits()
+    second = services.interaction_fetch(
+        account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
+    )
+    assert second.summary.ok
+    assert [h.api_method for h in simulator.hits] == ["summary"]
+
+
+def test_fresh_bypasses_the_cache(account, simulator):
+    services.interaction_fetch(account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID)
+    simulator.clear_hits()
+    services.interaction_fetch(
+        account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID, fresh=True
+    )
+    assert len(simulator.hits) == _parts(account)
+
+
+def test_invalid_unique_id_makes_no_call(account, simulator):
+    with pytest.raises(InvalidValue):
+        services.interaction_fetch(account=account, unique_id="../../admin")
+    assert simulator.hits == []
+
+
+def test_undecryptable_key_fails_closed_without_a_call(account, simulator, settings):
+    from cryptography.fernet import Fernet
+
+    settings.XPC_FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    reloaded = XPlatformAccount.objects.get(pk=account.pk)
+    with pytest.raises(services.AccountUnavailable):
+        services.interaction_fetch(
+            account=reloaded, unique_id=data.LEADING_ZERO_UNIQUE_ID
+        )
+    assert simulator.hits == []
+
+
+def test_lookup_by_shared_phone_returns_candidates_newest_first(account):
+    result = services.interaction_lookup(
+        account=account, query="2125550100", kind="phone"
+    )
+    assert result.match is None
+    assert [c.unique_id for c in result.candidates] == list(
+        data.SHARED_PHONE_UNIQUE_IDS
+    )
+
+
+def test_lookup_when_every_attempt_fails_raises(account, simulator):
+    simulator.faults.fail("uniqueId", status=500, times=None)
+    with pytest.raises(xplatform.XPlatformUnavailable):
+        services.interaction_lookup(account=account, query="0407013", kind="dtmf")
+
+
+# --- liveness ---------------------------------------------------------------
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def _page(minutes_ago: float, *, right: NavButton | None, asks: bool = True):
+    from interactions.xplatform.schemas import FlowChoice, FlowSection
+
+    sections = ()
+    if asks:
+        choice = FlowChoice("c", "x", "", "q", "textInput", None)
+        sections = (
+            FlowSection("s", "Q", "q", "", "", "SINGLE", None, (choice,), None),
+        )
+    return FlowPage(
+        title="P",
+        reference_name="P",
+        timestamp=NOW - timedelta(minutes=minutes_ago),
+        header_text="",
+        footer_text="",
+        sections=sections,
+        nav_right=right,
+    )
+
+
+NEXT = NavButton("Next", "server://navigationType?type=NEXT", "NEXT", True)
+FINISH = NavButton("Done", "server://navigationType?type=FINISH", "FINISH", True)
+
+
+def _interaction(pages, account=None):
+    return services.Interaction(
+        account=account,
+        unique_id="1",
+        summary=services.Part(error=xplatform.XPlatformNotFound()),
+        flow=services.Part(value=FullFlow(tuple(pages))),
+        variable_sets=(),
+        fetched_at=NOW,
+    )
+
+
+@pytest.mark.parametrize(
+    ("pages", "live"),
+    [
+        ([_page(1, right=NEXT)], True),
+        ([_page(45, right=NEXT)], False),
+        ([_page(1, right=None)], False),
+        ([_page(1, right=FINISH, asks=False)], False),
+        ([_page(1, right=FINISH, asks=True)], True),
+    ],
+)
+def test_liveness_rules(pages, live):
+    assert _interaction(pages).is_live is live

@@ -1,0 +1,379 @@
+"""The agent console end to end: Django's test client, the real client, and the
+simulator over loopback HTTP."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from interactions.models import AccountAssignment, InteractionAccess, XPlatformAccount
+from interactions.simulator import data
+from interactions.xplatform import client as xplatform
+from tests.support.simulator import running_simulator
+
+ACME = data.DEMO_ACCOUNTS[0]
+NORTHWIND = data.DEMO_ACCOUNTS[1]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state():
+    cache.clear()
+    xplatform.clear_clients()
+    yield
+    xplatform.clear_clients()
+
+
+def _account(demo, base_url: str) -> XPlatformAccount:
+    return XPlatformAccount.objects.create(
+        name=demo.name,
+        slug=f"sim-{demo.slug}",
+        base_url=base_url,
+        account_id=demo.account_id,
+        application_key=demo.application_key,
+        environment_name=demo.environment_name or "",
+        variable_sets=",".join(demo.variable_sets),
+        time_zone=demo.time_zone,
+    )
+
+
+@pytest.fixture
+def accounts(simulator, db):
+    return {
+        "acme": _account(ACME, simulator.base_url),
+        "northwind": _account(NORTHWIND, simulator.base_url),
+    }
+
+
+@pytest.fixture
+def web(accounts) -> Client:
+    """A logged-in agent of the Acme account only."""
+    user = User.objects.create_user("agnes", password="unused-password-123")
+    user.groups.add(Group.objects.get(name="agent"))
+    AccountAssignment.objects.create(user=user, account=accounts["acme"])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def lookup(web: Client, query: str, kind: str = "auto", account: str = "sim-acme"):
+    return web.post(
+        reverse("interactions:lookup"),
+        {"query": query, "kind": kind, "account": account},
+    )
+
+
+def detail_url(unique_id: str, slug: str = "sim-acme") -> str:
+    return reverse("interactions:detail", args=[slug, unique_id])
+
+
+# --- lookup ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "expected"),
+    [
+        ("1-800-123-4567,040100713", "auto", data.LEADING_ZERO_UNIQUE_ID),
+        ("040100713", "auto", data.LEADING_ZERO_UNIQUE_ID),
+        (data.UUID_UNIQUE_ID, "auto", data.UUID_UNIQUE_ID),
+        (data.HISTORY_SEARCH_ID, "auto", data.LEADING_ZERO_UNIQUE_ID),
+        ("0407009", "dtmf", data.BIG_PHOTO_UNIQUE_ID),
+        ("550109", "dnid", data.BIG_PHOTO_UNIQUE_ID),
+        ("(646) 555-0177", "phone", data.UUID_UNIQUE_ID),
+        ("0909015", "unique_id", data.ACME_BILLING_UNIQUE_ID),
+    ],
+)
+def test_lookup_forms_open_the_interaction(web, query, kind, expected):
+    response = lookup(web, query, kind)
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert response["Location"] == detail_url(expected)
+    # The phone number never appears in a URL.
+    assert "555" not in response["Location"]
+
+
+def test_phone_matching_two_interactions_lists_candidates(web):
+    response = lookup(web, "+1 (212) 555-0100")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "2 interactions match" in body
+    for unique_id in data.SHARED_PHONE_UNIQUE_IDS:
+        assert detail_url(unique_id) in body
+    assert "Motor Claim FNOL" in body
+    assert "Acme Insurance Billing Dispute" in body
+    assert "Finished" in body
+
+
+def test_nothing_found_says_what_was_tried(web):
+    response = lookup(web, "+1 303 555 0199")
+    body = response.content.decode()
+    assert response.status_code == 200
+    tried = "as a Call Return Number or a Click-to-Call Caller ID"
+    assert f"No interaction matches +1 303 555 0199 {tried}" in body
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "message"),
+    [
+        ("../../admin", "auto", "neither a phone number nor an interaction ID"),
+        ("abc/def", "unique_id", "may contain only letters, digits"),
+        ("12ab", "dtmf", "A DTMF code may contain only digits"),
+        ("call me", "phone", "A phone number may contain only digits"),
+        ("a%2e%2e", "history_search_id", "may contain only letters, digits"),
+        ("x" * 101, "auto", "at most 100 characters"),
+        ("", "auto", "Type a phone number or an interaction ID"),
+    ],
+)
+def test_invalid_input_gets_a_message_and_no_upstream_call(
+    web, simulator, query, kind, message
+):
+    response = lookup(web, query, kind)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert simulator.hits == []
+
+
+def test_account_the_agent_is_not_assigned_to_is_refused_without_a_call(web, simulator):
+    response = lookup(web, "959595", account="sim-northwind")
+    assert response.status_code == 400
+    assert "Choose one of your accounts" in response.content.decode()
+    assert simulator.hits == []
+
+
+# --- the interaction page ------------------------------------------------------
+
+
+def test_page_shows_every_section_with_the_seeded_data(web):
+    body = web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
+    # Header
+    assert data.LEADING_ZERO_UNIQUE_ID in body
+    assert "Motor Claim FNOL" in body
+    assert "Acme Insurance" in body
+    assert "Finished" in body
+    assert "EST account time" in body or "EDT account time" in body
+    # Answers, in order, with non-ASCII text
+    assert body.index("AC-4418207") < body.index("Zoë Ångström")
+    # Timeline: selected choices, collection table, last page
+    assert 'class="selected"' in body
+    assert "Coverage Table" in body or '<table class="table compact">' in body
+    assert "Last page reached" in body
+    # Variables with copy buttons
+    assert "customerInfoSet" in body
+    assert 'data-copy="AC-4418207"' in body
+    # Photos
+    assert body.count('class="photo"') == 2
+
+
+def test_customer_script_is_escaped(web, accounts):
+    agent = User.objects.get(username="agnes")
+    AccountAssignment.objects.create(user=agent, account=accounts["northwind"])
+    url = detail_url(data.NORTHWIND_BILLING_UNIQUE_ID, slug="sim-northwind")
+    body = web.get(url).content.decode()
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_back_navigation_is_marked(web):
+    body = web.get(detail_url(data.BACK_NAVIGATION_UNIQUE_ID)).content.decode()
+    assert "Went back to step" in body
+
+
+def test_other_accounts_interaction_is_404_with_zero_upstream_calls(web, simulator):
+    response = web.get(detail_url(data.ROUTER_UNIQUE_ID, slug="sim-northwind"))
+    assert response.status_code == 404
+    assert simulator.hits == []
+    row = InteractionAccess.objects.get()
+    assert row.outcome == "denied"
+    assert row.account_slug == "sim-northwind"
+
+
+def test_unknown_interaction_is_a_plain_404(web):
+    response = web.get(detail_url("000999000"))
+    assert response.status_code == 404
+    assert "has no interaction with the unique ID" in response.content.decode()
+
+
+def test_malformed_unique_id_in_the_url_never_reaches_upstream(web, simulator):
+    response = web.get(detail_url("..%2F..%2Fadmin"))
+    assert response.status_code == 404
+    assert simulator.hits == []
+
+
+# --- degradation -------------------------------------------------------------
+
+
+def test_failing_summary_degrades_only_the_answers(web, simulator):
+    simulator.faults.fail("summary", status=500, times=None)
+    response = web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Answers unavailable" in body
+    assert "Last page reached" in body  # the timeline still renders
+    assert "customerInfoSet" in body
+
+
+def test_failing_variable_set_degrades_only_that_set(web, simulator):
+    simulator.faults.fail("variableSet", status=503, times=None)
+    body = web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
+    assert body.count("Variables unavailable") == len(ACME.variable_sets)
+    assert "AC-4418207" in body  # answers still there
+    assert "Last page reached" in body
+
+
+def test_failing_flow_degrades_timeline_and_photos(web, simulator):
+    simulator.faults.invalid_json("fullFlow")
+    body = web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
+    assert "Flow timeline unavailable" in body
+    assert "AC-4418207" in body
+
+
+def test_bad_credentials_say_an_admin_must_act(web, accounts):
+    account = accounts["acme"]
+    account.application_key = "wrong-key"
+    account.save()
+    response = lookup(web, data.UUID_UNIQUE_ID)
+    body = response.content.decode()
+    assert response.status_code in (200, 502)
+    assert "administrator" in body
+
+
+# --- photos ------------------------------------------------------------------
+
+
+def _photo_urls(web, unique_id):
+    from interactions import services
+
+    account = XPlatformAccount.objects.get(slug="sim-acme")
+    interaction = services.interaction_fetch(account=account, unique_id=unique_id)
+    return {
+        ref.path: (
+            reverse(
+                "interactions:photo", args=["sim-acme", unique_id, ref.key, "thumb"]
+            ),
+            reverse(
+                "interactions:photo", args=["sim-acme", unique_id, ref.key, "full"]
+            ),
+        )
+        for ref in interaction.photos
+    }
+
+
+def test_photo_is_reencoded_without_exif_and_upright(web):
+    thumb_url, full_url = _photo_urls(web, data.LEADING_ZERO_UNIQUE_ID)[
+        data.EXIF_PHOTO_PATH
+    ]
+    response = web.get(full_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert "no-store" in response["Cache-Control"]
+    image = Image.open(io.BytesIO(response.content))
+    assert len(image.getexif()) == 0
+    assert "exif" not in image.info
+    thumb = Image.open(io.BytesIO(web.get(thumb_url).content))
+    assert max(thumb.size) <= 512
+    # The seeded photo is stored sideways with EXIF orientation 6; applied,
+    # the wide drawing comes out wider than tall.
+    assert image.width > image.height
+
+
+def test_photo_is_fetched_once_for_thumbnail_and_full_view(web, simulator):
+    thumb_url, full_url = _photo_urls(web, data.LEADING_ZERO_UNIQUE_ID)[
+        data.PNG_PHOTO_PATH
+    ]
+    simulator.clear_hits()
+    assert web.get(thumb_url).status_code == 200
+    assert web.get(full_url).status_code == 200
+    assert web.get(thumb_url).status_code == 200
+    photo_hits = [h for h in simulator.hits if "/photo/" in h.path]
+    assert len(photo_hits) == 1
+
+
+def test_corrupt_photo_gives_a_placeholder_with_the_reason(web, simulator):
+    thumb_url, _ = _photo_urls(web, data.LEADING_ZERO_UNIQUE_ID)[data.PNG_PHOTO_PATH]
+    simulator.faults.corrupt_image()
+    response = web.get(thumb_url)
+    assert response.status_code == 200
+    assert "damaged" in response["X-Photo-Error"]
+    Image.open(io.BytesIO(response.content)).verify()
+
+
+def test_photo_of_another_account_is_404_without_a_call(web, simulator):
+    url = reverse(
+        "interactions:photo",
+        args=["sim-northwind", data.ROUTER_UNIQUE_ID, "0" * 20, "thumb"],
+    )
+    assert web.get(url).status_code == 404
+    assert simulator.hits == []
+
+
+def test_unknown_photo_key_is_refused_without_a_photo_call(web, simulator):
+    url = reverse(
+        "interactions:photo",
+        args=["sim-acme", data.LEADING_ZERO_UNIQUE_ID, "a" * 20, "thumb"],
+    )
+    response = web.get(url)
+    assert "not part of the interaction" in response["X-Photo-Error"]
+    assert not [h for h in simulator.hits if "/photo/" in h.path]
+
+
+# --- access log --------------------------------------------------------------
+
+
+def test_lookup_and_view_are_recorded_with_a_masked_query(web):
+    response = lookup(web, "+1 646 555 0177", "phone")
+    web.get(response["Location"])
+    search, view = InteractionAccess.objects.order_by("pk")
+    assert search.action == "search"
+    assert search.outcome == "found"
+    assert search.username == "agnes"
+    assert search.role == "Agent"
+    assert search.query_masked == "+1 ••• ••• 0177"
+    assert search.interaction_id == data.UUID_UNIQUE_ID
+    assert search.search_kind == "phone"
+    assert view.action == "view"
+    assert view.outcome == "found"
+    assert view.flow_name == "Motor Claim FNOL"
+    assert view.account.slug == "sim-acme"
+
+
+def test_not_found_and_invalid_searches_are_recorded(web):
+    lookup(web, "+1 303 555 0199")
+    lookup(web, "../x")
+    outcomes = list(
+        InteractionAccess.objects.order_by("pk").values_list("outcome", flat=True)
+    )
+    assert outcomes == ["not_found", "invalid"]
+
+
+# --- live refresh ------------------------------------------------------------
+
+
+def test_live_interaction_gains_steps_and_stops_when_finished(db):
+    import time
+
+    from interactions.simulator.clock import ManualClock
+
+    clock = ManualClock(start=time.time())
+    with running_simulator(clock=clock) as sim:
+        account = _account(NORTHWIND, sim.base_url)
+        user = User.objects.create_user("nina", password="unused-password-123")
+        user.groups.add(Group.objects.get(name="agent"))
+        AccountAssignment.objects.create(user=user, account=account)
+        web = Client()
+        web.force_login(user)
+        live_url = reverse(
+            "interactions:live", args=[account.slug, data.LIVE_UNIQUE_ID]
+        )
+        first = web.get(live_url + "?fresh=1").json()
+        assert first["live"] is True
+        clock.advance(data.LIVE_PAGE_INTERVAL * 2)
+        second = web.get(live_url + "?fresh=1").json()
+        assert second["steps"] > first["steps"]
+        clock.advance(data.LIVE_PAGE_INTERVAL * data.LIVE_TOTAL_PAGES)
+        last = web.get(live_url + "?fresh=1").json()
+        assert last["live"] is False
+        assert "Finished" in last["sections"]["status"]
