@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from interactions import images, presenters, roles, selectors, services
 from interactions.forms import LookupForm
 from interactions.models import InteractionAccess, XPlatformAccount
+from interactions.ratelimit import rate_limited
 from interactions.xplatform.errors import XPlatformError
 from interactions.xplatform.validators import InvalidValue
 
@@ -68,6 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
+@rate_limited("search", "XPC_RATE_LIMIT_SEARCH")
 def lookup(request: HttpRequest) -> HttpResponse:
     """Resolve a phone number or ID; one match opens the interaction page."""
     if not request.user.has_perm(roles.VIEW_INTERACTION):
@@ -147,6 +149,7 @@ def _page_context(interaction: services.Interaction) -> dict[str, Any]:
 
 @never_cache
 @require_GET
+@rate_limited("interaction", "XPC_RATE_LIMIT_INTERACTION")
 def detail(request: HttpRequest, slug: str, unique_id: str) -> HttpResponse:
     """The interaction page: header, answers, timeline, variables, photos."""
     started = time.monotonic()
@@ -182,6 +185,7 @@ def detail(request: HttpRequest, slug: str, unique_id: str) -> HttpResponse:
 
 @never_cache
 @require_GET
+@rate_limited("interaction", "XPC_RATE_LIMIT_INTERACTION")
 def live(request: HttpRequest, slug: str, unique_id: str) -> JsonResponse:
     """The changing parts of the page, for live refresh and section retries."""
     account = _account_for(request, slug, action=Action.REFRESH)
@@ -212,6 +216,7 @@ def live(request: HttpRequest, slug: str, unique_id: str) -> JsonResponse:
 
 @never_cache
 @require_GET
+@rate_limited("photo", "XPC_RATE_LIMIT_PHOTO")
 def photo(
     request: HttpRequest, slug: str, unique_id: str, key: str, size: str
 ) -> HttpResponse:

@@ -377,3 +377,32 @@ def test_live_interaction_gains_steps_and_stops_when_finished(db):
         last = web.get(live_url + "?fresh=1").json()
         assert last["live"] is False
         assert "Finished" in last["sections"]["status"]
+
+
+# --- rate limits -------------------------------------------------------------
+
+
+def test_searches_past_the_limit_get_429_without_upstream_calls(
+    web, simulator, settings
+):
+    settings.XPC_RATE_LIMIT_SEARCH = 3
+    for _ in range(3):
+        assert lookup(web, "0407013", "dtmf").status_code == 302
+    simulator.clear_hits()
+    response = lookup(web, "0407013", "dtmf")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "Too many requests" in response.content.decode()
+    assert simulator.hits == []
+
+
+def test_limits_are_per_user(web, accounts, settings):
+    settings.XPC_RATE_LIMIT_SEARCH = 1
+    assert lookup(web, "0407013", "dtmf").status_code == 302
+    assert lookup(web, "0407013", "dtmf").status_code == 429
+    other = User.objects.create_user("otto", password="unused-password-123")
+    other.groups.add(Group.objects.get(name="agent"))
+    AccountAssignment.objects.create(user=other, account=accounts["acme"])
+    second = Client()
+    second.force_login(other)
+    assert lookup(second, "0407013", "dtmf").status_code == 302
