@@ -226,6 +226,11 @@ class Faults:
         self, method: str = "*", *, expanded: int = 64 * MIB, times: int | None = None
     ) -> Faults:
         """Answer ``Content-Encoding: gzip``, a small body inflating to ``expanded``."""
+        from interactions.simulator.photos import gzip_bomb
+
+        # Compressing 64 MiB takes a moment; do it now, not while a client
+        # with a short read timeout waits for the answer.
+        gzip_bomb(_count(expanded))
         return self._add(
             FaultRule(
                 "gzip_bomb", _target(method), _times(times), size=_count(expanded)

@@ -14,6 +14,7 @@ R-IMG-03); one JPEG has 12 megapixels, like a modern phone camera.
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import threading
@@ -642,6 +643,7 @@ def sample_jpeg() -> bytes:
 
 
 @lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=4)
 def gzip_bomb(expanded: int) -> bytes:
     """A gzip stream that inflates to ``expanded`` bytes of valid JSON (``[  ...  ]``).
 
