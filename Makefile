@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --simulator-url http://127.0.0.1:$(SIM_PORT)
 	@echo "Starting the X-Platform simulator on port $(SIM_PORT) and the console on port 8000 (Ctrl-C stops both)."
-	$(DEMO_ENV) $(BIN)/python manage.py xplatform_simulator --port $(SIM_PORT) & sim=$$!; \
+	$(DEMO_ENV) $(BIN)/python manage.py xplatform_simulator --port $(SIM_PORT) --live-cycle 120 & sim=$$!; \
 	trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 

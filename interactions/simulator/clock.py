@@ -46,6 +46,29 @@ class SystemClock:
         return time.time()
 
 
+class CyclingClock:
+    """The wall clock with the simulator's start moved on every ``cycle`` seconds.
+
+    For the demo: every interaction keeps its age relative to now, and the
+    live interaction starts again each cycle, so someone who opens the demo
+    late still sees one advancing.
+    """
+
+    def __init__(self, cycle: float) -> None:
+        if cycle <= 0:
+            raise ValueError("cycle must be positive")
+        self._origin = time.time()
+        self._cycle = cycle
+
+    @property
+    def started_at(self) -> float:
+        cycles = (time.time() - self._origin) // self._cycle
+        return self._origin + cycles * self._cycle
+
+    def now(self) -> float:
+        return time.time()
+
+
 class ManualClock:
     """A clock that moves only when told to; thread-safe.
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interactions.simulator.app import make_app
-from interactions.simulator.clock import SystemClock
+from interactions.simulator.clock import Clock, CyclingClock, SystemClock
 from interactions.simulator.data import DEMO_ACCOUNTS, LIVE_UNIQUE_ID, default_dataset
 from interactions.simulator.faults import FAULT_SPEC_HELP, Faults
 from interactions.simulator.server import SimulatorServer, serve
@@ -57,6 +57,14 @@ class Command(BaseCommand):
             help=f"Switch on faults for the whole run; {FAULT_SPEC_HELP}.",
         )
         parser.add_argument(
+            "--live-cycle",
+            type=float,
+            default=0.0,
+            metavar="SECONDS",
+            help="Start the live interaction again every SECONDS (the demo "
+            "uses 120); 0 runs it once.",
+        )
+        parser.add_argument(
             "--unique-id-text-plain",
             action="store_true",
             help="Answer unique-ID lookups as text/plain instead of JSON.",
@@ -74,7 +82,14 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         dataset = default_dataset()
-        app = make_app(dataset=dataset, faults=faults, clock=SystemClock())
+        if options["live_cycle"] < 0:
+            raise CommandError("--live-cycle must not be negative.")
+        clock: Clock = (
+            CyclingClock(options["live_cycle"])
+            if options["live_cycle"]
+            else SystemClock()
+        )
+        app = make_app(dataset=dataset, faults=faults, clock=clock)
         try:
             server = serve(app, host=options["host"], port=options["port"])
         except OSError as error:
@@ -85,6 +100,10 @@ class Command(BaseCommand):
         # takes about a second).
         threading.Thread(target=dataset.photos.warm, daemon=True).start()
         self._banner(server, faults)
+        if options["live_cycle"]:
+            self.stdout.write(
+                f"It starts again every {options['live_cycle']:g} s (--live-cycle)."
+            )
         try:
             wait_for_interrupt(server)
         except KeyboardInterrupt:
