@@ -18,8 +18,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
+from interactions import roles
 from interactions.forms import XPlatformAccountForm
-from interactions.models import AccountAssignment, XPlatformAccount
+from interactions.models import AccountAssignment, InteractionAccess, XPlatformAccount
 
 admin.site.site_header = "X-Platform console administration"
 admin.site.site_title = "X-Platform console admin"
@@ -162,3 +163,56 @@ class ConsoleUserAdmin(UserAdmin):  # type: ignore[type-arg]
     @admin.display(description="Role")
     def role(self, obj: Any) -> str:
         return ", ".join(group.name for group in obj.groups.all()) or "—"
+
+
+@admin.register(InteractionAccess)
+class InteractionAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The access log, read-only: rows are never added, changed or deleted here
+    (security.md, R-PII-01). Admins see the rows of their accounts."""
+
+    list_display = [
+        "created_at",
+        "username",
+        "role",
+        "account_slug",
+        "action",
+        "source",
+        "query_masked",
+        "interaction_id",
+        "outcome",
+        "error_kind",
+        "duration_ms",
+    ]
+    list_filter = [
+        "action",
+        "outcome",
+        "source",
+        "role",
+        ("account", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    ]
+    search_fields = ["username", "interaction_id", "flow_name", "account_slug"]
+    date_hierarchy = "created_at"
+    list_select_related = ["account"]
+    show_full_result_count = False
+    actions = None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[InteractionAccess]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.for_supervisor(request.user)  # type: ignore[attr-defined,no-any-return]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_staff) and request.user.has_perm(
+            roles.VIEW_ACCESS_LOG
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -285,6 +285,8 @@ class InteractionAccess(models.Model):
         VIEW = "view", "page view"
         REFRESH = "refresh", "live refresh"
         PHOTO = "photo", "photo"
+        LIST = "list", "list"
+        EXPORT = "export", "export"
 
     class Outcome(models.TextChoices):
         FOUND = "found", "found"
@@ -331,6 +333,11 @@ class InteractionAccess(models.Model):
             models.Index(fields=["account", "-created_at"], name="access_account_time"),
             models.Index(fields=["user", "-created_at"], name="access_user_time"),
             models.Index(fields=["outcome", "-created_at"], name="access_outcome_time"),
+            # The supervisor history filters by agent name (kept after a user
+            # is deleted, unlike the foreign key).
+            models.Index(
+                fields=["username", "-created_at"], name="access_username_time"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -344,3 +351,123 @@ class InteractionAccess(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("The access log cannot be deleted from the application.")
+
+
+class InteractionSnapshotQuerySet(QuerySet["InteractionSnapshot"]):
+    def for_supervisor(self, user: User | AnonymousUser) -> InteractionSnapshotQuerySet:
+        """Snapshots of the accounts the user may review."""
+        return self.filter(account__in=XPlatformAccount.objects.for_user(user))
+
+    def purge_before(self, cutoff: object, *, batch_size: int = 200) -> tuple[int, int]:
+        """Delete snapshots older than cutoff and their photos, in batches.
+
+        Each batch is its own short transaction, so the command can run from
+        cron while the console serves traffic (R-PII-03). Returns the numbers
+        of snapshots and photos deleted.
+        """
+        snapshots = photos = 0
+        while True:
+            ids = list(
+                self.filter(created_at__lt=cutoff)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                return snapshots, photos
+            with transaction.atomic():
+                # Photos first, as one DELETE; then the snapshots, reading
+                # only their primary keys (not the JSON) on the way.
+                deleted_photos, _ = SnapshotPhoto.objects.filter(
+                    snapshot_id__in=ids
+                ).delete()
+                deleted, _ = (
+                    InteractionSnapshot.objects.filter(pk__in=ids).only("pk").delete()
+                )
+            photos += deleted_photos
+            snapshots += deleted
+
+
+class InteractionSnapshot(models.Model):
+    """What an interaction page showed, stored for review (product brief).
+
+    One row per interaction and distinct content: the same page seen again
+    adds no row. ``data`` holds the page as plain JSON (header facts,
+    answers, timeline, variable sets, photo references); thumbnails live in
+    SnapshotPhoto. Expires after XPC_SNAPSHOT_RETENTION_DAYS.
+    """
+
+    account = models.ForeignKey(
+        XPlatformAccount, on_delete=models.CASCADE, related_name="snapshots"
+    )
+    interaction_id = models.CharField(max_length=64)
+    content_hash = models.CharField(
+        max_length=64,
+        help_text="SHA-256 of the canonical JSON, volatile parts left out.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    first_viewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    flow_name = models.CharField(max_length=200, blank=True)
+    has_photos = models.BooleanField(default=False)
+    data = models.JSONField()
+
+    objects = InteractionSnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "interaction snapshot"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "interaction_id", "content_hash"],
+                name="unique_snapshot_content",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["account", "interaction_id", "-created_at"],
+                name="snapshot_interaction_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interaction_id} as of {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interactions:review-snapshot", args=[self.pk])
+
+    def photo_entry(self, key: str) -> dict[str, Any] | None:
+        """The photo of this snapshot with that key, as the page listed it."""
+        photos = self.data.get("photos", []) if isinstance(self.data, dict) else []
+        return next((p for p in photos if p.get("key") == key), None)
+
+
+class SnapshotPhoto(models.Model):
+    """A thumbnail shown on the page, kept with its snapshot."""
+
+    snapshot = models.ForeignKey(
+        InteractionSnapshot, on_delete=models.CASCADE, related_name="photos"
+    )
+    key = models.CharField(max_length=20)
+    label = models.CharField(max_length=300, blank=True)
+    step_number = models.PositiveIntegerField(default=0)
+    time = models.DateTimeField(null=True, blank=True)
+    thumbnail = models.BinaryField()
+    content_type = models.CharField(max_length=50, default="image/jpeg")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["step_number", "key"]
+        verbose_name = "snapshot photo"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "key"], name="unique_snapshot_photo"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}/{self.key}"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from interactions import images, presenters, roles, selectors, services
 from interactions.forms import LookupForm
 from interactions.models import InteractionAccess, XPlatformAccount
+from interactions.permissions import account_for
 from interactions.ratelimit import rate_limited
 from interactions.xplatform.errors import XPlatformError
 from interactions.xplatform.validators import InvalidValue
@@ -26,22 +27,7 @@ Action = InteractionAccess.Action
 
 
 def _account_for(request: HttpRequest, slug: str, *, action: str) -> XPlatformAccount:
-    """The account if this user may use it; else 404 and a 'denied' row (R-AC-02)."""
-    user = request.user
-    account = None
-    if user.has_perm(roles.VIEW_INTERACTION):
-        account = XPlatformAccount.objects.for_user(user).filter(slug=slug).first()
-    if account is None:
-        services.interaction_access_record(
-            user=user,
-            account=XPlatformAccount.objects.filter(slug=slug).first(),
-            account_slug=slug,
-            action=action,
-            outcome=Outcome.DENIED,
-            request=request,
-        )
-        raise Http404("No such interaction.")
-    return account
+    return account_for(request, slug, action=action, source="page")
 
 
 def _home_context(
@@ -180,7 +166,10 @@ def detail(request: HttpRequest, slug: str, unique_id: str) -> HttpResponse:
         flow_name=interaction.flow_name,
         has_photos=bool(interaction.photos),
     )
-    return render(request, "interactions/detail.html", _page_context(interaction))
+    response = render(request, "interactions/detail.html", _page_context(interaction))
+    if not failed:
+        services.interaction_snapshot_store(user=request.user, interaction=interaction)
+    return response
 
 
 @never_cache
@@ -199,6 +188,9 @@ def live(request: HttpRequest, slug: str, unique_id: str) -> JsonResponse:
     except services.AccountUnavailable as exc:
         return JsonResponse({"error": exc.message}, status=503)
     context = _page_context(interaction)
+    if interaction.found and (interaction.summary.ok or interaction.flow.ok):
+        # What a live refresh shows is kept too, once per change.
+        services.interaction_snapshot_store(user=request.user, interaction=interaction)
     sections = {
         name: render_to_string(f"interactions/includes/{name}.html", context, request)
         for name in ("status", "answers", "timeline", "variables", "photos")
@@ -250,6 +242,10 @@ def photo(
         response["X-Photo-Error"] = reason.encode("ascii", "replace").decode()
         return response
     record(outcome=Outcome.FOUND)
+    if size == "thumb":
+        services.snapshot_photo_store(
+            account=account, unique_id=unique_id, key=key, image=rendered
+        )
     return _image_response(rendered)
 
 

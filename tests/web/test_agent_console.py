@@ -406,3 +406,12 @@ def test_limits_are_per_user(web, accounts, settings):
     second = Client()
     second.force_login(other)
     assert lookup(second, "0407013", "dtmf").status_code == 302
+
+
+def test_control_characters_in_the_url_are_logged_safely(web, simulator):
+    response = web.get(detail_url("a\x00b"))
+    assert response.status_code == 404
+    row = InteractionAccess.objects.get()
+    assert row.outcome == "invalid"
+    assert "\x00" not in row.interaction_id
+    assert simulator.hits == []

@@ -1,0 +1,106 @@
+"""Access checks shared by the pages and the JSON API: roles and account scope.
+
+Roles are checked with ``user.has_perm`` (security.md, R-AC-01), and the
+account of every request is resolved and checked before any upstream call
+(R-AC-02), exactly as the HTML views do it: an account the user may not use
+answers 404 and leaves a ``denied`` row in the access log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from interactions import roles, selectors, services
+from interactions.models import InteractionAccess, InteractionSnapshot, XPlatformAccount
+
+API_SOURCE = "api"
+# Larger IDs cannot exist and would overflow a database integer.
+MAX_ID = 2**63 - 1
+
+
+def access_denied_record(
+    request: HttpRequest | Request, slug: str, *, action: str, source: str = API_SOURCE
+) -> None:
+    """Write the 'denied' access-log row of a refused account (R-PII-01)."""
+    services.interaction_access_record(
+        user=request.user,
+        account=XPlatformAccount.objects.filter(slug=slug).first(),
+        account_slug=slug,
+        action=action,
+        outcome=InteractionAccess.Outcome.DENIED,
+        request=request,
+        source=source,
+    )
+
+
+def account_for(
+    request: HttpRequest | Request, slug: str, *, action: str, source: str = API_SOURCE
+) -> XPlatformAccount:
+    """The account if this user may use it; else 404 and a 'denied' row (R-AC-02).
+
+    Shared by the pages and the API: Http404 becomes DRF's NotFound there.
+    """
+    user = request.user
+    account = None
+    if user.has_perm(roles.VIEW_INTERACTION):
+        account = XPlatformAccount.objects.for_user(user).filter(slug=slug).first()
+    if account is None:
+        access_denied_record(request, slug, action=action, source=source)
+        raise Http404("No such interaction.")
+    return account
+
+
+def snapshot_for(
+    request: Request, snapshot_id: int | str, *, action: str
+) -> InteractionSnapshot:
+    """A snapshot of one of the user's accounts; else 404 and, when it exists
+    in another account, a 'denied' row, as the supervisor pages do."""
+    snapshot_id = int(snapshot_id)
+    if not 0 < snapshot_id <= MAX_ID:
+        raise NotFound("No such snapshot.")
+    try:
+        return selectors.snapshot_get(user=request.user, snapshot_id=snapshot_id)
+    except Http404:
+        found = (
+            InteractionSnapshot.objects.filter(pk=snapshot_id)
+            .defer("data")
+            .select_related("account")
+            .first()
+        )
+        if found is not None:
+            services.interaction_access_record(
+                user=request.user, account=found.account, action=action,
+                outcome=InteractionAccess.Outcome.DENIED, request=request,
+                interaction_id=found.interaction_id,
+                source=selectors.SNAPSHOT_SOURCE,
+            )  # fmt: skip
+        raise NotFound("No such snapshot.") from None
+
+
+class HasConsolePermission(BasePermission):
+    """The permission a view names in ``required_permission`` (default:
+    ``interactions.view_interaction``), checked with ``user.has_perm``.
+
+    A signed-in user without it gets 404, as on the pages: the API does not
+    confirm that a supervisor-only endpoint exists. Views that name an
+    ``access_action`` and an account in their URL also get the page's
+    'denied' row.
+    """
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not user or not user.is_authenticated:
+            return False
+        permission = getattr(view, "required_permission", roles.VIEW_INTERACTION)
+        if user.has_perm(permission):
+            return True
+        action = getattr(view, "access_action", None)
+        slug = getattr(view, "kwargs", {}).get("slug")
+        if action and slug:
+            access_denied_record(request, str(slug), action=action)
+        raise NotFound()

@@ -1,0 +1,269 @@
+"""Stored snapshots: written when an agent views a page, once per change, and
+readable by supervisors after the X-Platform has forgotten the interaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from PIL import Image
+
+from interactions import selectors, services
+from interactions.models import InteractionAccess, InteractionSnapshot, SnapshotPhoto
+from interactions.simulator import data
+from interactions.simulator.clock import ManualClock
+from interactions.xplatform import client as xplatform
+from tests.review.conftest import (
+    ACME,
+    NORTHWIND,
+    detail_url,
+    logged_in,
+    make_account,
+    make_user,
+)
+from tests.support.simulator import running_simulator
+
+
+def _thumb_urls(body: str) -> list[str]:
+    return re.findall(r'<img data-src="([^"]+/thumb)"', body)
+
+
+def _snapshot_url(snapshot: InteractionSnapshot) -> str:
+    return reverse("interactions:review-snapshot", args=[snapshot.pk])
+
+
+# --- storing -----------------------------------------------------------------
+
+
+def test_viewing_an_interaction_stores_what_the_page_showed(agent_web, agnes):
+    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    snapshot = InteractionSnapshot.objects.get()
+    assert snapshot.interaction_id == data.LEADING_ZERO_UNIQUE_ID
+    assert snapshot.account.slug == "sim-acme"
+    assert snapshot.first_viewed_by == agnes
+    assert snapshot.flow_name == "Motor Claim FNOL"
+    assert snapshot.has_photos is True
+    assert re.fullmatch(r"[0-9a-f]{64}", snapshot.content_hash)
+    answers = [row["answer"] for row in snapshot.data["answers"]]
+    assert "AC-4418207" in answers
+    assert snapshot.data["steps"][-1]["is_last"] is True
+    assert [s["set_id"] for s in snapshot.data["variable_sets"]] == list(
+        ACME.variable_sets
+    )
+    assert len(snapshot.data["photos"]) == 2
+
+
+def test_unchanged_second_view_adds_no_snapshot(agent_web):
+    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    cache.clear()  # a fresh fetch, with a new "data as of"
+    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    assert InteractionSnapshot.objects.count() == 1
+    assert InteractionAccess.objects.filter(action="view").count() == 2
+
+
+def test_failed_page_stores_no_snapshot(agent_web, simulator):
+    simulator.faults.fail("summary", status=500, times=None)
+    simulator.faults.fail("fullFlow", status=500, times=None)
+    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    assert InteractionSnapshot.objects.count() == 0
+
+
+def test_degraded_part_is_stored_as_its_message(agent_web, simulator):
+    simulator.faults.fail("variableSet", status=500, times=None)
+    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    sets = InteractionSnapshot.objects.get().data["variable_sets"]
+    assert all(s["error"] and s["rows"] == [] for s in sets)
+
+
+def test_data_as_of_and_time_so_far_do_not_make_a_new_snapshot(db):
+    with running_simulator(clock=ManualClock(start=time.time())) as sim:
+        account = make_account(NORTHWIND, sim.base_url)
+        agnes = make_user("agnes", "agent", [account])
+        live = services.interaction_fetch(
+            account=account, unique_id=data.LIVE_UNIQUE_ID
+        )
+    assert live.is_live is True
+    first = services.interaction_snapshot_store(user=agnes, interaction=live)
+    moved = live.fetched_at + timedelta(seconds=40)
+    later = dataclasses.replace(live, fetched_at=moved)
+    second = services.interaction_snapshot_store(user=agnes, interaction=later)
+    assert second.pk == first.pk
+    # The two views did show different values: "data as of", and the time
+    # spent so far on the last page of the live flow.
+    shown_later = services.interaction_snapshot_data(later)
+    assert shown_later["header"]["data_as_of"] != first.data["header"]["data_as_of"]
+    last_then, last_later = first.data["steps"][-1], shown_later["steps"][-1]
+    assert last_later["spent_so_far"] is True
+    assert last_later["spent_seconds"] == last_then["spent_seconds"] + 40
+
+
+def test_live_interaction_that_moved_on_gets_a_new_snapshot(db):
+    clock = ManualClock(start=time.time())
+    with running_simulator(clock=clock) as sim:
+        account = make_account(NORTHWIND, sim.base_url)
+        web = logged_in(make_user("nina", "agent", [account]))
+        url = detail_url(data.LIVE_UNIQUE_ID, slug="sim-northwind")
+        web.get(url)
+        cache.clear()
+        web.get(url)
+        assert InteractionSnapshot.objects.count() == 1
+        clock.advance(data.LIVE_PAGE_INTERVAL * 2)
+        cache.clear()
+        web.get(url)
+    first, second = InteractionSnapshot.objects.order_by("pk")
+    assert len(second.data["steps"]) == len(first.data["steps"]) + 2
+    assert second.content_hash != first.content_hash
+
+
+def test_live_refresh_stores_what_it_showed(db):
+    clock = ManualClock(start=time.time())
+    with running_simulator(clock=clock) as sim:
+        account = make_account(NORTHWIND, sim.base_url)
+        web = logged_in(make_user("nina", "agent", [account]))
+        web.get(detail_url(data.LIVE_UNIQUE_ID, slug="sim-northwind"))
+        clock.advance(data.LIVE_PAGE_INTERVAL)
+        live_url = reverse(
+            "interactions:live", args=["sim-northwind", data.LIVE_UNIQUE_ID]
+        )
+        web.get(live_url + "?fresh=1")
+    assert InteractionSnapshot.objects.count() == 2
+
+
+# --- thumbnails ----------------------------------------------------------------
+
+
+def test_thumbnail_shown_to_the_agent_is_stored_once(agent_web):
+    body = agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
+    thumbs = _thumb_urls(body)
+    assert len(thumbs) == 2
+    shown = agent_web.get(thumbs[0]).content
+    agent_web.get(thumbs[0])
+    agent_web.get(thumbs[0].replace("/thumb", "/full"))
+    stored = SnapshotPhoto.objects.get()
+    assert bytes(stored.thumbnail) == shown
+    assert stored.content_type == "image/jpeg"
+    assert stored.step_number > 0
+    assert stored.label.startswith(f"Step {stored.step_number}: ")
+
+
+def test_failed_thumbnail_is_not_stored(agent_web, simulator):
+    body = agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
+    simulator.faults.corrupt_image()
+    response = agent_web.get(_thumb_urls(body)[0])
+    assert "X-Photo-Error" in response
+    assert SnapshotPhoto.objects.count() == 0
+
+
+def test_new_snapshot_starts_with_the_thumbnails_already_stored(sim_accounts, agnes):
+    account = sim_accounts["acme"]
+    interaction = services.interaction_fetch(
+        account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
+    )
+    first = services.interaction_snapshot_store(user=agnes, interaction=interaction)
+    key = interaction.photos[0].key
+    SnapshotPhoto.objects.create(snapshot=first, key=key, thumbnail=b"\xff\xd8thumb")
+    changed = dataclasses.replace(interaction, variable_sets=())
+    second = services.interaction_snapshot_store(user=agnes, interaction=changed)
+    assert second.pk != first.pk
+    carried = SnapshotPhoto.objects.get(snapshot=second)
+    assert carried.key == key
+    assert bytes(carried.thumbnail) == b"\xff\xd8thumb"
+
+
+# --- the snapshot page ---------------------------------------------------------
+
+
+def test_snapshot_reopens_after_the_simulator_forgot_the_interaction(db):
+    with running_simulator() as sim:
+        account = make_account(ACME, sim.base_url)
+        agent = logged_in(make_user("agnes", "agent", [account]))
+        body = agent.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
+        shown = {url: agent.get(url).content for url in _thumb_urls(body)}
+    # The simulator is gone, and with it every cached part.
+    cache.clear()
+    xplatform.clear_clients()
+    supervisor = logged_in(make_user("sam", "supervisor", [account]))
+    snapshot = InteractionSnapshot.objects.get()
+    response = supervisor.get(_snapshot_url(snapshot))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Stored copy from" in page
+    assert "not live data" in page
+    assert "Motor Claim FNOL" in page
+    assert page.index("AC-4418207") < page.index("Zoë Ångström")
+    assert "Last page reached" in page
+    assert 'data-copy="AC-4418207"' in page
+    stored_urls = re.findall(r'<img data-src="(/review/snapshots/[^"]+)"', page)
+    assert len(stored_urls) == 2
+    photo = supervisor.get(stored_urls[0])
+    assert photo.status_code == 200
+    assert photo["Content-Type"] == "image/jpeg"
+    assert "no-store" in photo["Cache-Control"]
+    assert "private" in photo["Cache-Control"]
+    assert photo.content in shown.values()
+    Image.open(io.BytesIO(photo.content)).verify()
+
+
+def test_snapshot_page_makes_no_upstream_call(agent_web, review, simulator):
+    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    simulator.clear_hits()
+    response = review.get(_snapshot_url(InteractionSnapshot.objects.get()))
+    assert response.status_code == 200
+    assert simulator.hits == []
+
+
+def test_snapshot_banner_shows_when_it_was_stored(agent_web, review):
+    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    snapshot = InteractionSnapshot.objects.get()
+    page = review.get(_snapshot_url(snapshot)).content.decode()
+    stamp = snapshot.created_at.isoformat()
+    assert f'Stored copy from <time datetime="{stamp}" data-local="datetime">' in page
+    assert "not live data" in page
+
+
+def test_photo_without_a_stored_thumbnail_says_so(agent_web, review):
+    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    snapshot = InteractionSnapshot.objects.get()
+    page = review.get(_snapshot_url(snapshot)).content.decode()
+    assert page.count("No thumbnail was stored") == 2
+    key = snapshot.data["photos"][0]["key"]
+    url = reverse("interactions:review-snapshot-photo", args=[snapshot.pk, key])
+    assert review.get(url).status_code == 404
+
+
+def test_snapshot_page_escapes_customer_text(sim_accounts, sam, review):
+    review.get(detail_url(data.NORTHWIND_BILLING_UNIQUE_ID, slug="sim-northwind"))
+    snapshot = InteractionSnapshot.objects.get()
+    page = review.get(_snapshot_url(snapshot)).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_snapshot_views_are_recorded_but_not_as_recent_lookups(agent_web, review, sam):
+    body = agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
+    agent_web.get(_thumb_urls(body)[0])
+    snapshot = InteractionSnapshot.objects.get()
+    page = review.get(_snapshot_url(snapshot)).content.decode()
+    photo_url = re.findall(r'<img data-src="(/review/snapshots/[^"]+)"', page)[0]
+    review.get(photo_url)
+    rows = InteractionAccess.objects.filter(username="sam").order_by("pk")
+    assert [(r.action, r.source, r.outcome) for r in rows] == [
+        ("view", "snapshot", "found"),
+        ("photo", "snapshot", "found"),
+    ]
+    assert rows[0].interaction_id == data.LEADING_ZERO_UNIQUE_ID
+    assert selectors.recent_lookups(user=sam) == []
+
+
+@pytest.mark.parametrize("key", ["0" * 20, "not-a-key", "..%2F..%2Fx"])
+def test_unknown_snapshot_photo_is_404(agent_web, review, key):
+    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    snapshot = InteractionSnapshot.objects.get()
+    url = reverse("interactions:review-snapshot-photo", args=[snapshot.pk, key])
+    assert review.get(url).status_code == 404
