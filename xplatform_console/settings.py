@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "auditlog",
     "csp",
     "interactions",
@@ -246,12 +248,41 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 
 # Django REST framework (R-DJ-10)
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
+    # Token first: its WWW-Authenticate header makes anonymous calls 401, not
+    # 403. Session authentication enforces CSRF on unsafe methods (R-DJ-05).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Closed by default: every view needs a login and a console permission.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "interactions.permissions.HasConsolePermission",
+    ],
+    # JSON only; the browsable API only in the local demo (xpc.E006).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "interactions.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per-user limits (R-AC-04); views name their scope. The rates are set
+    # below from the XPC_RATE_LIMIT_* settings the pages use.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+# OpenAPI schema of the JSON API, served at /api/schema/ to signed-in users.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "X-Platform console API",
+    "DESCRIPTION": "Interaction lookups and views for CTI screen-pop and CRM "
+    "integrations. Every error has the shape "
+    '{"error": {"code": "...", "message": "..."}}.',
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
 # X-Platform upstream
@@ -272,6 +303,13 @@ XPC_UPSTREAM_POOL_SIZE = env_int("XPC_UPSTREAM_POOL_SIZE", 16, minimum=1)
 XPC_RATE_LIMIT_SEARCH = env_int("XPC_RATE_LIMIT_SEARCH", 30, minimum=1)
 XPC_RATE_LIMIT_INTERACTION = env_int("XPC_RATE_LIMIT_INTERACTION", 120, minimum=1)
 XPC_RATE_LIMIT_PHOTO = env_int("XPC_RATE_LIMIT_PHOTO", 300, minimum=1)
+# The JSON API counts the same limits with DRF's ScopedRateThrottle.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "lookup": f"{XPC_RATE_LIMIT_SEARCH}/min",
+    "interaction": f"{XPC_RATE_LIMIT_INTERACTION}/min",
+    "photos": f"{XPC_RATE_LIMIT_PHOTO}/min",
+    "history": f"{XPC_RATE_LIMIT_INTERACTION}/min",
+}
 
 # Data protection (R-SEC-01, R-PII-03)
 XPC_FIELD_ENCRYPTION_KEYS = env_list("XPC_FIELD_ENCRYPTION_KEYS", [])

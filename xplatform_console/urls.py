@@ -6,10 +6,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from interactions.api.views import SchemaApi
 from interactions.views import healthz
 
 urlpatterns = [
     path("", include("interactions.urls")),
+    path("api/v1/", include("interactions.api.urls")),
+    path("api/schema/", SchemaApi.as_view(), name="api-schema"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
