@@ -44,8 +44,9 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## typecheck: mypy --strict over the application code (tests are not typed yet)
 typecheck: $(STAMP)
-	$(BIN)/mypy .
+	$(BIN)/mypy interactions xplatform_console manage.py
 
 ## checks: Django's own checks, including the deployment checklist
 checks: $(STAMP)
@@ -53,7 +54,7 @@ checks: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SECURE_SSL_REDIRECT=1 $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-check: lint checks test
+check: lint typecheck checks test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

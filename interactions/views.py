@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from functools import partial
 from typing import Any
@@ -133,6 +134,29 @@ def _page_context(interaction: services.Interaction) -> dict[str, Any]:
     }
 
 
+LIVE_SECTIONS = ("status", "answers", "timeline", "variables", "photos")
+
+
+def _sections(
+    request: HttpRequest, context: dict[str, Any]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The page's changing sections and a digest of each.
+
+    The page and the live refresh render them the same way; the script
+    compares digests, not HTML as the browser re-serialises it, so an
+    unchanged section is never redrawn.
+    """
+    sections: dict[str, str] = {
+        name: render_to_string(f"interactions/includes/{name}.html", context, request)
+        for name in LIVE_SECTIONS
+    }
+    digests = {
+        name: hashlib.sha256(html.encode("utf-8")).hexdigest()[:16]
+        for name, html in sections.items()
+    }
+    return sections, digests
+
+
 @never_cache
 @require_GET
 @rate_limited("interaction", "XPC_RATE_LIMIT_INTERACTION")
@@ -166,7 +190,9 @@ def detail(request: HttpRequest, slug: str, unique_id: str) -> HttpResponse:
         flow_name=interaction.flow_name,
         has_photos=bool(interaction.photos),
     )
-    response = render(request, "interactions/detail.html", _page_context(interaction))
+    context = _page_context(interaction)
+    context["sections"], context["digests"] = _sections(request, context)
+    response = render(request, "interactions/detail.html", context)
     if not failed:
         services.interaction_snapshot_store(user=request.user, interaction=interaction)
     return response
@@ -191,10 +217,7 @@ def live(request: HttpRequest, slug: str, unique_id: str) -> JsonResponse:
     if interaction.found and (interaction.summary.ok or interaction.flow.ok):
         # What a live refresh shows is kept too, once per change.
         services.interaction_snapshot_store(user=request.user, interaction=interaction)
-    sections = {
-        name: render_to_string(f"interactions/includes/{name}.html", context, request)
-        for name in ("status", "answers", "timeline", "variables", "photos")
-    }
+    sections, digests = _sections(request, context)
     return JsonResponse(
         {
             "live": interaction.is_live,
@@ -202,6 +225,7 @@ def live(request: HttpRequest, slug: str, unique_id: str) -> JsonResponse:
             "steps": len(context["steps"]),
             "summary_text": context["summary_text"],
             "sections": sections,
+            "digests": digests,
         }
     )
 

@@ -108,6 +108,13 @@
     var error = item.querySelector(".photo-error");
     fetch(img.getAttribute("data-src"), { credentials: "same-origin" }).then(function (response) {
       var reason = response.headers.get("X-Photo-Error");
+      var type = response.headers.get("Content-Type") || "";
+      if (!response.ok || type.indexOf("image/") !== 0) {
+        // A signed-out session lands on the login page; a server error has no image.
+        throw new Error(response.redirected || type.indexOf("text/html") === 0
+          ? "your session has ended; reload the page and sign in again."
+          : "the console answered " + response.status + ".");
+      }
       return response.blob().then(function (blob) {
         if (img.getAttribute("data-blob")) URL.revokeObjectURL(img.getAttribute("data-blob"));
         var url = URL.createObjectURL(blob);
@@ -119,10 +126,12 @@
         }
         item.classList.toggle("is-broken", !!reason);
       });
-    }).catch(function () {
+    }).catch(function (failure) {
       if (error) {
         error.hidden = false;
-        error.querySelector(".reason").textContent = "Photo unavailable: the console could not be reached.";
+        error.querySelector(".reason").textContent = "Photo unavailable: " +
+          (failure && failure.message && failure.message.indexOf(" ") !== -1
+            ? failure.message : "the console could not be reached.");
       }
       item.classList.add("is-broken");
     });
@@ -154,7 +163,9 @@
     var img = document.getElementById("lightbox-image");
     img.src = thumb.getAttribute("data-full");
     img.alt = thumb.querySelector("img").alt;
-    document.getElementById("lightbox-caption").textContent = thumb.getAttribute("data-caption");
+    // The label under the thumbnail already shows the agent's local time.
+    var label = thumb.closest(".photo").querySelector(".photo-label");
+    document.getElementById("lightbox-caption").textContent = label ? label.textContent : "";
     document.getElementById("lightbox-position").textContent = (current + 1) + " of " + list.length;
   }
 
@@ -162,8 +173,10 @@
     document.addEventListener("click", function (event) {
       var thumb = event.target.closest ? event.target.closest(".thumb") : null;
       if (thumb) {
+        var index = thumbs().indexOf(thumb);
+        if (index === -1) return;  // a broken photo: its reason is shown instead
         opener = thumb;
-        show(thumbs().indexOf(thumb));
+        show(index);
         lightbox.showModal();
         return;
       }
@@ -204,9 +217,10 @@
     };
     Object.keys(data.sections).forEach(function (name) {
       var target = root.querySelector('[data-section="' + name + '"]');
-      if (!target || target.getAttribute("data-html") === data.sections[name]) return;
+      var digest = data.digests ? data.digests[name] : null;
+      if (!target || (digest && target.getAttribute("data-digest") === digest)) return;
       target.innerHTML = data.sections[name];
-      target.setAttribute("data-html", data.sections[name]);
+      if (digest) target.setAttribute("data-digest", digest);
       renderTimes(target);
       if (name === "photos") {
         target.querySelectorAll(".photo").forEach(function (item) {
@@ -259,9 +273,6 @@
   }
 
   if (root) {
-    root.querySelectorAll("[data-section]").forEach(function (node) {
-      node.setAttribute("data-html", node.innerHTML);
-    });
     document.addEventListener("click", function (event) {
       var retry = event.target.closest ? event.target.closest("[data-retry]") : null;
       if (!retry) return;
