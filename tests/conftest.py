@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.test import Client
 
 from interactions.models import AccountAssignment, XPlatformAccount
+from interactions.xplatform import client as xplatform
 from tests.support.simulator import simulator  # noqa: F401
 
 PASSWORD = "correct-horse-battery-staple-42"
 KEY_ACME = "acme-application-key-1234567890"
 KEY_GLOBEX = "globex-application-key-0987654321"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_upstream_state():
+    """Cached parts, rate-limit counters and pooled clients never leak between tests."""
+    cache.clear()
+    xplatform.clear_clients()
+    yield
+    xplatform.clear_clients()
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.cache import cache
 
 from interactions import services
 from interactions.models import XPlatformAccount
@@ -17,14 +16,6 @@ from interactions.xplatform.schemas import FlowPage, FullFlow, NavButton
 from interactions.xplatform.validators import InvalidValue
 
 ACME = data.DEMO_ACCOUNTS[0]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_state():
-    cache.clear()
-    xplatform.clear_clients()
-    yield
-    xplatform.clear_clients()
 
 
 @pytest.fixture

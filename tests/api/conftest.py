@@ -5,48 +5,29 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from interactions.models import XPlatformAccount
 from interactions.simulator import data
-from interactions.xplatform import client as xplatform
 from tests.api.support import make_user
+from tests.support.console import sim_account
 
 ACME = data.DEMO_ACCOUNTS[0]
 NORTHWIND = data.DEMO_ACCOUNTS[1]
 
 
 @pytest.fixture(autouse=True)
-def _fresh_state(settings):
-    # Throttle counters and interaction parts live in the cache; pooled
-    # clients keep their policy and breaker. Start each test clean.
-    cache.clear()
-    xplatform.clear_clients()
+def _no_retries(settings):
+    # One upstream call per request keeps the hit counts of these tests exact.
     settings.XPC_UPSTREAM_RETRIES = 0
-    yield
-    xplatform.clear_clients()
-
-
-def _account(demo, base_url: str) -> XPlatformAccount:
-    return XPlatformAccount.objects.create(
-        name=demo.name,
-        slug=f"sim-{demo.slug}",
-        base_url=base_url,
-        account_id=demo.account_id,
-        application_key=demo.application_key,
-        environment_name=demo.environment_name or "",
-        variable_sets=",".join(demo.variable_sets),
-        time_zone=demo.time_zone,
-    )
 
 
 @pytest.fixture
 def sim_accounts(simulator, db) -> dict[str, XPlatformAccount]:
     return {
-        "acme": _account(ACME, simulator.base_url),
-        "northwind": _account(NORTHWIND, simulator.base_url),
+        "acme": sim_account(ACME, simulator.base_url),
+        "northwind": sim_account(NORTHWIND, simulator.base_url),
     }
 
 

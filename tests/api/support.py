@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 
 from interactions.models import AccountAssignment, InteractionAccess
+from tests.support import console
 
 
 def rows() -> list[InteractionAccess]:
@@ -40,9 +41,9 @@ def assert_error(response, status: int, code: str) -> dict[str, Any]:
 
 
 def make_user(username: str, role: str | None, accounts) -> User:
-    user = User.objects.create_user(username, password="unused-password-123")
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        return console.make_user(username, role, accounts)
+    user = User.objects.create_user(username, password=console.PASSWORD)
     for account in accounts:
         AccountAssignment.objects.create(user=user, account=account)
     return user

@@ -12,13 +12,13 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from interactions.models import AccountAssignment, XPlatformAccount
+from interactions.models import XPlatformAccount
 from interactions.simulator.data import (
     ACME_ACCOUNT_ID,
     DEMO_ACCOUNTS,
     NORTHWIND_ACCOUNT_ID,
-    DemoAccount,
 )
+from tests.support.console import make_user, sim_account
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -84,26 +84,11 @@ def ensure_roles() -> None:
         group.permissions.set(permissions)
 
 
-def make_account(demo: DemoAccount, base_url: str) -> XPlatformAccount:
-    """An account row pointing at a simulator (as tests/web/test_agent_console)."""
-    return XPlatformAccount.objects.create(
-        name=demo.name,
-        slug=f"sim-{demo.slug}",
-        base_url=base_url,
-        account_id=demo.account_id,
-        application_key=demo.application_key,
-        environment_name=demo.environment_name or "",
-        variable_sets=",".join(demo.variable_sets),
-        time_zone=demo.time_zone,
-    )
+make_account = sim_account
 
 
 def make_agent(username: str, *accounts: XPlatformAccount) -> User:
-    user = User.objects.create_user(username, password="unused-password-123")
-    user.groups.add(Group.objects.get(name="agent"))
-    for account in accounts:
-        AccountAssignment.objects.create(user=user, account=account)
-    return user
+    return make_user(username, "agent", accounts)
 
 
 def detail_path(unique_id: str, slug: str = "sim-acme") -> str:

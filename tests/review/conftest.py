@@ -7,47 +7,20 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.core.cache import cache
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from interactions.models import AccountAssignment, InteractionAccess, XPlatformAccount
+from interactions.models import InteractionAccess, XPlatformAccount
 from interactions.simulator import data
-from interactions.xplatform import client as xplatform
+from tests.support.console import make_user, sim_account
 
 ACME = data.DEMO_ACCOUNTS[0]
 NORTHWIND = data.DEMO_ACCOUNTS[1]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_state():
-    cache.clear()
-    xplatform.clear_clients()
-    yield
-    xplatform.clear_clients()
-
-
-def make_account(demo, base_url: str) -> XPlatformAccount:
-    return XPlatformAccount.objects.create(
-        name=demo.name,
-        slug=f"sim-{demo.slug}",
-        base_url=base_url,
-        account_id=demo.account_id,
-        application_key=demo.application_key,
-        environment_name=demo.environment_name or "",
-        variable_sets=",".join(demo.variable_sets),
-        time_zone=demo.time_zone,
-    )
-
-
-def make_user(username: str, role: str, accounts) -> User:
-    user = User.objects.create_user(username, password="unused-password-123")
-    user.groups.add(Group.objects.get(name=role))
-    for account in accounts:
-        AccountAssignment.objects.create(user=user, account=account)
-    return user
+make_account = sim_account
 
 
 def logged_in(user: User) -> Client:

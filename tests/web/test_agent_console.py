@@ -7,39 +7,20 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
 from interactions.models import AccountAssignment, InteractionAccess, XPlatformAccount
 from interactions.simulator import data
-from interactions.xplatform import client as xplatform
+from tests.support.console import sim_account
 from tests.support.simulator import running_simulator
 
 ACME = data.DEMO_ACCOUNTS[0]
 NORTHWIND = data.DEMO_ACCOUNTS[1]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_state():
-    cache.clear()
-    xplatform.clear_clients()
-    yield
-    xplatform.clear_clients()
-
-
-def _account(demo, base_url: str) -> XPlatformAccount:
-    return XPlatformAccount.objects.create(
-        name=demo.name,
-        slug=f"sim-{demo.slug}",
-        base_url=base_url,
-        account_id=demo.account_id,
-        application_key=demo.application_key,
-        environment_name=demo.environment_name or "",
-        variable_sets=",".join(demo.variable_sets),
-        time_zone=demo.time_zone,
-    )
+_account = sim_account
 
 
 @pytest.fixture

@@ -5,24 +5,14 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
 from interactions.models import XPlatformAccount
 from interactions.simulator import data
-from interactions.xplatform import client as xplatform
 
 ACME = data.DEMO_ACCOUNTS[0]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_state():
-    cache.clear()
-    xplatform.clear_clients()
-    yield
-    xplatform.clear_clients()
 
 
 @pytest.fixture
