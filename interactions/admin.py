@@ -29,6 +29,23 @@ admin.site.index_title = "Accounts, users and roles"
 User = get_user_model()
 
 
+class ScopedAccountChoices:
+    """Limit account choices to the admin's own accounts (superusers: all).
+
+    Without it a submitted form could assign anyone, the admin included, to
+    another tenant's account (R-AC-02).
+    """
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "account" and not request.user.is_superuser:
+            kwargs["queryset"] = XPlatformAccount.objects.for_user(request.user)
+        return super().formfield_for_foreignkey(  # type: ignore[misc]
+            db_field, request, **kwargs
+        )
+
+
 class AccountAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
     model = AccountAssignment
     extra = 0
@@ -130,7 +147,7 @@ class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(AccountAssignment)
-class AccountAssignmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AccountAssignmentAdmin(ScopedAccountChoices, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["user", "account", "created_at"]
     list_filter = ["account"]
     search_fields = ["user__username", "account__name"]
@@ -143,7 +160,7 @@ class AccountAssignmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return queryset.filter(account__assignments__user=request.user)
 
 
-class UserAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
+class UserAssignmentInline(ScopedAccountChoices, admin.TabularInline):  # type: ignore[type-arg]
     model = AccountAssignment
     extra = 0
     autocomplete_fields = ["account"]
@@ -159,6 +176,13 @@ class ConsoleUserAdmin(UserAdmin):  # type: ignore[type-arg]
     inlines = [UserAssignmentInline]
     list_display = ["username", "email", "role", "is_active", "is_staff", "last_login"]
     list_filter = ["groups", "is_active", "is_staff"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Only a superuser may make superusers or hand out single permissions.
+            fields += ["is_superuser", "user_permissions"]
+        return fields
 
     @admin.display(description="Role")
     def role(self, obj: Any) -> str:

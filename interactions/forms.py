@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -9,6 +10,8 @@ from django.utils import timezone
 
 from interactions.models import XPlatformAccount
 from interactions.queries import SearchKind
+
+_KEY = re.compile(r"[!-~]{1,512}")
 
 
 class XPlatformAccountForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -53,10 +56,12 @@ class XPlatformAccountForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_new_application_key(self) -> str:
         key: str = self.cleaned_data["new_application_key"]
-        if key and (len(key) > 512 or any(ord(c) < 32 or c == "\x7f" for c in key)):
+        # Sent as an HTTP header: printable ASCII, no spaces (a key pasted
+        # with a non-breaking space would otherwise fail on every call).
+        if key and not _KEY.fullmatch(key):
             raise forms.ValidationError(
-                "The application key must be at most 512 characters with no "
-                "control characters."
+                "The application key must be at most 512 printable ASCII "
+                "characters without spaces."
             )
         return key
 

@@ -49,7 +49,7 @@ from interactions.xplatform.errors import (
     XPlatformUnavailable,
 )
 from interactions.xplatform.schemas import FullFlow, Summary, VariableSet
-from interactions.xplatform.validators import validate_unique_id
+from interactions.xplatform.validators import InvalidValue, validate_unique_id
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -333,6 +333,11 @@ def get_client(account: XPlatformAccount) -> xplatform.XPlatformClient:
     except CredentialDecryptError:
         logger.error("Credentials of account %s cannot be decrypted", account.slug)
         raise AccountUnavailable() from None
+    except ValueError:
+        # A stored key or environment name that cannot be sent as a header
+        # (stored before the form checked it); the message never holds it.
+        logger.error("Credentials of account %s cannot be sent", account.slug)
+        raise AccountUnavailable() from None
     return xplatform.get_client(config)
 
 
@@ -401,6 +406,9 @@ def _fetch(account: XPlatformAccount, unique_id: str, *, fresh: bool) -> Interac
         fetched_at=timezone.now(),
     )
     ttl = LIVE_TTL if interaction.is_live else FINISHED_TTL
+    if not (interaction.summary.ok or interaction.flow.ok):
+        # Nothing found yet: the customer may start the flow any second.
+        ttl = LIVE_TTL
     # Values and "not found" answers are cached; failures are not, so the
     # next view retries them.
     cache.set_many(
@@ -464,7 +472,16 @@ def _attempt_call(
         # the instance (decision b).
         def by_dnid() -> list[str]:
             summary = client.summary_by_attribute(value, wider_search=False)
-            return [validate_unique_id(summary.unique_id)] if summary.unique_id else []
+            if not summary.unique_id:
+                return []
+            try:
+                return [validate_unique_id(summary.unique_id)]
+            except InvalidValue:
+                # Upstream data, not the agent's typing (R-URL-01).
+                raise XPlatformResponseError(
+                    "The X-Platform server named an interaction ID the console "
+                    "cannot use."
+                ) from None
 
         return by_dnid
     attribute = {

@@ -856,7 +856,12 @@ class SnapshotPhotoApi(JsonErrorsMixin, ConsoleApiView):
             outcome=Outcome.FOUND, request=request,
             interaction_id=snapshot.interaction_id, source=selectors.SNAPSHOT_SOURCE,
         )  # fmt: skip
-        response = HttpResponse(bytes(photo.thumbnail), content_type="image/jpeg")
+        content_type = (
+            photo.content_type
+            if photo.content_type in {"image/jpeg", "image/png"}
+            else "image/jpeg"
+        )
+        response = HttpResponse(bytes(photo.thumbnail), content_type=content_type)
         response["Content-Disposition"] = "inline"
         return response
 

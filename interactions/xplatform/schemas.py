@@ -257,8 +257,23 @@ def _html_text(obj: JSONDict, key: str, what: str) -> str:
     return html_to_text(_text(holder, "innerHtml", f"{what} innerHtml"))
 
 
+_EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+_LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
 def _parse_time(value: JSONValue, what: str) -> datetime | None:
-    """Epoch milliseconds (number or numeric text) or ISO-8601 (decision e)."""
+    """Epoch milliseconds (number or numeric text) or ISO-8601 (decision e).
+
+    Times outside 1990-2200 are refused: they cannot be a page navigation,
+    and near year 1 or 9999 converting to a time zone overflows.
+    """
+    moment = _parse_any_time(value, what)
+    if moment is not None and not _EARLIEST <= moment <= _LATEST:
+        raise _fail(f"{what} is out of range")
+    return moment
+
+
+def _parse_any_time(value: JSONValue, what: str) -> datetime | None:
     if value is None:
         return None
     try:

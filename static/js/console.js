@@ -263,8 +263,13 @@
   }
 
   function schedule() {
+    // One chain of polls only: a retry finishing while a poll is in flight
+    // must not start a second one.
+    if (timer) window.clearTimeout(timer);
+    timer = null;
     if (root.getAttribute("data-live") !== "true") return;
     timer = window.setTimeout(function () {
+      timer = null;
       refresh(false).then(schedule, function () {
         delay = Math.min(delay * 2, 60000);
         schedule();
@@ -279,11 +284,13 @@
       retry.disabled = true;
       retry.textContent = "Retrying…";
       if (timer) window.clearTimeout(timer);
-      refresh(true).then(schedule, function () {
+      function again() {
+        // Still on the page when the section came back the same.
         retry.disabled = false;
         retry.textContent = "Retry";
         schedule();
-      });
+      }
+      refresh(true).then(again, again);
     });
     schedule();
   }

@@ -167,3 +167,32 @@ def test_key_never_reaches_an_error_report(console_admin_client, acme, monkeypat
     assert reports, "save_model was not reached"
     assert "simulated failure" in reports[0]
     assert "leaky-key-777" not in reports[0]
+
+
+def test_key_that_cannot_be_sent_as_a_header_is_refused(console_admin_client, acme):
+    url = reverse("admin:interactions_xplatformaccount_change", args=[acme.pk])
+    response = console_admin_client.post(
+        url, {**CHANGE_FIELDS, "new_application_key": "key\u00a0with-nbsp"}
+    )
+    assert response.status_code == 200
+    assert b"printable ASCII characters without spaces" in response.content
+    assert XPlatformAccount.objects.get(pk=acme.pk).application_key.reveal() == KEY_ACME
+
+
+def test_admin_cannot_assign_anyone_to_another_tenants_account(
+    console_admin_client, admin_user, globex
+):
+    response = console_admin_client.post(
+        reverse("admin:interactions_accountassignment_add"),
+        {"user": admin_user.pk, "account": globex.pk},
+    )
+    assert response.status_code == 200
+    assert b"Select a valid choice" in response.content
+    assert not globex.assignments.filter(user=admin_user).exists()
+
+
+def test_admin_cannot_make_superusers(console_admin_client, agent):
+    body = console_admin_client.get(
+        reverse("admin:auth_user_change", args=[agent.pk])
+    ).content.decode()
+    assert 'name="is_superuser"' not in body

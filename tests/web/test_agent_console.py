@@ -396,3 +396,16 @@ def test_control_characters_in_the_url_are_logged_safely(web, simulator):
     assert row.outcome == "invalid"
     assert "\x00" not in row.interaction_id
     assert simulator.hits == []
+
+
+def test_stored_key_that_cannot_be_sent_fails_closed_without_a_500(
+    web, accounts, simulator
+):
+    # Stored before the form refused such keys, e.g. with a non-breaking space.
+    XPlatformAccount.objects.filter(pk=accounts["acme"].pk).update(
+        application_key="acme\u00a0key"
+    )
+    response = web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    assert response.status_code == 503
+    assert "administrator" in response.content.decode()
+    assert simulator.hits == []

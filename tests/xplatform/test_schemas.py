@@ -288,8 +288,8 @@ def test_page_timestamp_accepts_epoch_ms_and_iso(raw):
 
 
 def test_page_time_is_accepted_as_timestamp():
-    page = FlowPage.from_json({"time": 0})
-    assert page.timestamp == datetime(1970, 1, 1, tzinfo=UTC)
+    page = FlowPage.from_json({"time": 1428354535103})
+    assert page.timestamp == datetime(2015, 4, 6, 21, 8, 55, 103000, tzinfo=UTC)
 
 
 def test_naive_iso_timestamp_is_read_as_utc():
@@ -695,3 +695,12 @@ def test_timestamp_timezone_is_preserved():
     page = FlowPage.from_json({"timestamp": "2015-04-06T23:08:55+02:00"})
     assert page.timestamp.utcoffset() == timedelta(hours=2)
     assert page.timestamp.tzinfo == timezone(timedelta(hours=2))
+
+
+@pytest.mark.parametrize(
+    "timestamp", ["9999-12-31T23:00:00Z", "0001-01-01T00:00:00Z", 253402300799000, -1]
+)
+def test_page_times_outside_a_sane_range_are_a_bad_response(timestamp):
+    page = {"pageNavigation": {"navigationTitle": "T"}, "timestamp": timestamp}
+    with pytest.raises(XPlatformResponseError, match="out of range|not a time"):
+        FlowPage.from_json(page)
