@@ -702,5 +702,5 @@ def test_timestamp_timezone_is_preserved():
 )
 def test_page_times_outside_a_sane_range_are_a_bad_response(timestamp):
     page = {"pageNavigation": {"navigationTitle": "T"}, "timestamp": timestamp}
-    with pytest.raises(XPlatformResponseError, match="out of range|not a time"):
+    with pytest.raises(XPlatformResponseError, match=r"out of range|not a time"):
         FlowPage.from_json(page)
