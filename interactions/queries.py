@@ -132,7 +132,6 @@ def _automatic(text: str) -> ParsedQuery:
             text,
         )
     if _DIGITS.fullmatch(text):
-        validate_unique_id(text)
         if text.startswith("0") or len(text) < 7:
             # IDs with leading zeros and short codes are IDs or DTMF codes,
             # never phone numbers.

@@ -196,3 +196,17 @@ def _interaction(pages, account=None):
 )
 def test_liveness_rules(pages, live):
     assert _interaction(pages).is_live is live
+
+
+def test_not_found_interaction_is_asked_again_after_a_few_seconds(account, simulator):
+    from freezegun import freeze_time
+
+    with freeze_time("2026-11-23 10:00:00") as frozen:
+        first = services.interaction_fetch(account=account, unique_id="000999000")
+        assert first.found is False
+        simulator.clear_hits()
+        services.interaction_fetch(account=account, unique_id="000999000")
+        assert simulator.hits == []  # cached for a moment
+        frozen.tick(services.LIVE_TTL + 1)
+        services.interaction_fetch(account=account, unique_id="000999000")
+        assert len(simulator.hits) == _parts(account)
