@@ -661,7 +661,7 @@ def interaction_access_record(
         action=action,
         outcome=outcome,
         error_kind=error_kind(error) if error is not None else "",
-        search_kind=search_kind,
+        search_kind=_printable(search_kind, 20),
         query_masked=_printable(mask_query(query), 120) if query else "",
         interaction_id=_printable(interaction_id, 64),
         flow_name=_printable(flow_name, 200),

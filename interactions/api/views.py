@@ -124,12 +124,6 @@ class ConsoleApiView(APIView):
         return response
 
 
-def _as_logged(value: str) -> str:
-    """A value from the request as the access log can keep it: PostgreSQL
-    text refuses NUL characters, and a refused value is still recorded."""
-    return value.replace("\x00", "\ufffd")
-
-
 def _absolute(request: Request, name: str, *args: str) -> str:
     return request.build_absolute_uri(reverse(name, args=args))
 
@@ -284,8 +278,8 @@ class InteractionLookupApi(ConsoleApiView):
             services.interaction_access_record(
                 user=request.user, account=None, action=Action.SEARCH,
                 outcome=Outcome.INVALID, request=request, started=started,
-                query=_as_logged(query[:200]),
-                search_kind=_as_logged(str(data.get("kind", ""))[:20]),
+                query=query,
+                search_kind=str(data.get("kind", "")),
                 source=API_SOURCE,
             )  # fmt: skip
 
@@ -438,7 +432,7 @@ class InteractionDetailApi(ConsoleApiView):
         record = partial(
             services.interaction_access_record,
             user=request.user, account=account, action=Action.VIEW,
-            request=request, started=started, interaction_id=_as_logged(unique_id),
+            request=request, started=started, interaction_id=unique_id,
             source=API_SOURCE,
         )  # fmt: skip
         try:
@@ -549,7 +543,7 @@ class InteractionPhotoApi(JsonErrorsMixin, ConsoleApiView):
         record = partial(
             services.interaction_access_record,
             user=request.user, account=account, action=Action.PHOTO,
-            request=request, started=started, interaction_id=_as_logged(unique_id),
+            request=request, started=started, interaction_id=unique_id,
             source=API_SOURCE,
         )  # fmt: skip
         try:

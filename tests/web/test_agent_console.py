@@ -409,3 +409,14 @@ def test_stored_key_that_cannot_be_sent_fails_closed_without_a_500(
     assert response.status_code == 503
     assert "administrator" in response.content.decode()
     assert simulator.hits == []
+
+
+def test_control_characters_in_an_invalid_search_are_logged_safely(web):
+    response = web.post(
+        reverse("interactions:lookup"),
+        {"query": "a\x00b", "kind": "auto\x00", "account": "sim-acme"},
+    )
+    assert response.status_code == 400
+    row = InteractionAccess.objects.get()
+    assert row.outcome == "invalid"
+    assert "\x00" not in row.query_masked + row.search_kind
