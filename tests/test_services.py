@@ -198,8 +198,15 @@ def test_liveness_rules(pages, live):
     assert _interaction(pages).is_live is live
 
 
-def test_not_found_interaction_is_asked_again_after_a_few_seconds(account, simulator):
+def test_not_found_interaction_is_asked_again_after_a_few_seconds(
+    account, simulator, settings
+):
     from freezegun import freeze_time
+
+    # Local memory: frozen time cannot move a Redis server's expiry clock.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
 
     with freeze_time("2026-11-23 10:00:00") as frozen:
         first = services.interaction_fetch(account=account, unique_id="000999000")
