@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from interactions.caller_query import SearchKind
 from interactions.models import XPlatformAccount
-from interactions.queries import SearchKind
 
 _KEY = re.compile(r"[!-~]{1,512}")
 

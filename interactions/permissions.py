@@ -15,7 +15,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from interactions import roles, selectors, services
+from interactions import access_log, roles, selectors
 from interactions.models import InteractionAccess, InteractionSnapshot, XPlatformAccount
 
 API_SOURCE = "api"
@@ -27,7 +27,7 @@ def access_denied_record(
     request: HttpRequest | Request, slug: str, *, action: str, source: str = API_SOURCE
 ) -> None:
     """Write the 'denied' access-log row of a refused account (R-PII-01)."""
-    services.interaction_access_record(
+    access_log.interaction_access_record(
         user=request.user,
         account=XPlatformAccount.objects.filter(slug=slug).first(),
         account_slug=slug,
@@ -73,7 +73,7 @@ def snapshot_for(
             .first()
         )
         if found is not None:
-            services.interaction_access_record(
+            access_log.interaction_access_record(
                 user=request.user, account=found.account, action=action,
                 outcome=InteractionAccess.Outcome.DENIED, request=request,
                 interaction_id=found.interaction_id,

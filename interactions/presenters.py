@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
-from interactions.services import Interaction, PhotoRef, agent_message
+from interactions.errors import agent_message
+from interactions.interaction import Interaction, PhotoRef
 from interactions.xplatform.schemas import (
     CollectionTable,
     FlowChoice,

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from interactions import roles, selectors, services
+from interactions import access_log, roles, selectors
 from interactions.models import InteractionAccess, InteractionSnapshot, XPlatformAccount
 from interactions.xplatform.validators import InvalidValue, validate_unique_id
 
@@ -191,7 +191,7 @@ def _snapshot_for(
         other = InteractionSnapshot.objects.filter(pk=snapshot_id).defer("data")
         found = other.select_related("account").first()
         if found is not None:
-            services.interaction_access_record(
+            access_log.interaction_access_record(
                 user=request.user, account=found.account, action=action,
                 outcome=Outcome.DENIED, request=request,
                 interaction_id=found.interaction_id,
@@ -287,7 +287,7 @@ def history_export(request: HttpRequest) -> HttpResponseBase:
         else XPlatformAccount.objects.for_user(request.user)
     )
     for account in accounts:
-        services.interaction_access_record(
+        access_log.interaction_access_record(
             user=request.user, account=account, action=Action.EXPORT,
             outcome=Outcome.FOUND, request=request, started=started,
             query=form.describe(), source="review",
@@ -310,7 +310,7 @@ def history_export(request: HttpRequest) -> HttpResponseBase:
 def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     """A stored copy of an interaction page, exactly as the agent saw it."""
     stored = _snapshot_for(request, pk, action=Action.VIEW)
-    services.interaction_access_record(
+    access_log.interaction_access_record(
         user=request.user, account=stored.account, action=Action.VIEW,
         outcome=Outcome.FOUND, request=request,
         interaction_id=stored.interaction_id, flow_name=stored.flow_name,
@@ -332,7 +332,7 @@ def snapshot_photo(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """A stored thumbnail of a snapshot; 404 when it was never stored."""
     stored = _snapshot_for(request, pk, action=Action.PHOTO)
     photo = selectors.snapshot_photo_get(snapshot=stored, key=key)
-    services.interaction_access_record(
+    access_log.interaction_access_record(
         user=request.user, account=stored.account, action=Action.PHOTO,
         outcome=Outcome.FOUND, request=request,
         interaction_id=stored.interaction_id, source=selectors.SNAPSHOT_SOURCE,

@@ -15,8 +15,18 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from interactions import images, presenters, roles, selectors, services
+from interactions import (
+    access_log,
+    errors,
+    images,
+    presenters,
+    roles,
+    selectors,
+    snapshots,
+    upstream,
+)
 from interactions.forms import LookupForm
+from interactions.interaction import Interaction
 from interactions.models import InteractionAccess, XPlatformAccount
 from interactions.permissions import account_for
 from interactions.ratelimit import rate_limited
@@ -68,23 +78,23 @@ def lookup(request: HttpRequest) -> HttpResponse:
     account = form.cleaned_data["account"]
     query, kind = form.cleaned_data["query"], form.cleaned_data["kind"]
     record = partial(
-        services.interaction_access_record,
+        access_log.interaction_access_record,
         user=request.user, account=account, action=Action.SEARCH,
         request=request, started=started, query=query, search_kind=kind,
     )  # fmt: skip
     try:
-        result = services.interaction_lookup(account=account, query=query, kind=kind)
+        result = upstream.interaction_lookup(account=account, query=query, kind=kind)
     except InvalidValue as exc:
         form.add_error("query", exc.message)
         return _lookup_failed(request, form, started, account)
-    except (XPlatformError, services.AccountUnavailable) as exc:
+    except (XPlatformError, errors.AccountUnavailable) as exc:
         record(outcome=Outcome.UPSTREAM_ERROR, error=exc)
         context = _home_context(request, form)
-        context["lookup_error"] = services.agent_message(exc)
+        context["lookup_error"] = errors.agent_message(exc)
         return render(request, "interactions/home.html", context, status=502)
     if result.match:
         # Fetch now, in parallel, so the page after the redirect is a cache hit.
-        services.interaction_fetch(account=account, unique_id=result.match)
+        upstream.interaction_fetch(account=account, unique_id=result.match)
         record(outcome=Outcome.FOUND, interaction_id=result.match)
         return redirect("interactions:detail", account.slug, result.match)
     context = _home_context(request, form)
@@ -96,7 +106,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         record(outcome=Outcome.NOT_FOUND)
         context["not_found"] = result.not_found_sentence()
         if result.errors:
-            context["partial_error"] = services.agent_message(result.errors[0])
+            context["partial_error"] = errors.agent_message(result.errors[0])
     return render(request, "interactions/home.html", context)
 
 
@@ -108,7 +118,7 @@ def _lookup_failed(
 ) -> HttpResponse:
     query = str(request.POST.get("query", ""))
     if query:
-        services.interaction_access_record(
+        access_log.interaction_access_record(
             user=request.user, account=account, action=Action.SEARCH,
             outcome=Outcome.INVALID, request=request, started=started, query=query,
             search_kind=str(request.POST.get("kind", ""))[:20],
@@ -118,7 +128,7 @@ def _lookup_failed(
     )
 
 
-def _page_context(interaction: services.Interaction) -> dict[str, Any]:
+def _page_context(interaction: Interaction) -> dict[str, Any]:
     return {
         "account": interaction.account,
         "interaction": interaction,
@@ -165,16 +175,16 @@ def detail(request: HttpRequest, slug: str, unique_id: str) -> HttpResponse:
     started = time.monotonic()
     account = _account_for(request, slug, action=Action.VIEW)
     record = partial(
-        services.interaction_access_record,
+        access_log.interaction_access_record,
         user=request.user, account=account, action=Action.VIEW,
         request=request, started=started, interaction_id=unique_id,
     )  # fmt: skip
     try:
-        interaction = services.interaction_fetch(account=account, unique_id=unique_id)
+        interaction = upstream.interaction_fetch(account=account, unique_id=unique_id)
     except InvalidValue:
         record(outcome=Outcome.INVALID)
         raise Http404("No such interaction.") from None
-    except services.AccountUnavailable as exc:
+    except errors.AccountUnavailable as exc:
         record(outcome=Outcome.UPSTREAM_ERROR, error=exc)
         context = {"account": account, "unique_id": unique_id, "error": exc.message}
         return render(request, "interactions/unavailable.html", context, status=503)
@@ -194,7 +204,7 @@ def detail(request: HttpRequest, slug: str, unique_id: str) -> HttpResponse:
     context["sections"], context["digests"] = _sections(request, context)
     response = render(request, "interactions/detail.html", context)
     if not failed:
-        services.interaction_snapshot_store(user=request.user, interaction=interaction)
+        snapshots.interaction_snapshot_store(user=request.user, interaction=interaction)
     return response
 
 
@@ -206,17 +216,17 @@ def live(request: HttpRequest, slug: str, unique_id: str) -> JsonResponse:
     account = _account_for(request, slug, action=Action.REFRESH)
     fresh = request.GET.get("fresh") == "1"
     try:
-        interaction = services.interaction_fetch(
+        interaction = upstream.interaction_fetch(
             account=account, unique_id=unique_id, fresh=fresh
         )
     except InvalidValue:
         raise Http404("No such interaction.") from None
-    except services.AccountUnavailable as exc:
+    except errors.AccountUnavailable as exc:
         return JsonResponse({"error": exc.message}, status=503)
     context = _page_context(interaction)
     if interaction.found and (interaction.summary.ok or interaction.flow.ok):
         # What a live refresh shows is kept too, once per change.
-        services.interaction_snapshot_store(user=request.user, interaction=interaction)
+        snapshots.interaction_snapshot_store(user=request.user, interaction=interaction)
     sections, digests = _sections(request, context)
     return JsonResponse(
         {
@@ -240,19 +250,19 @@ def photo(
     started = time.monotonic()
     account = _account_for(request, slug, action=Action.PHOTO)
     record = partial(
-        services.interaction_access_record,
+        access_log.interaction_access_record,
         user=request.user, account=account, action=Action.PHOTO,
         request=request, started=started, interaction_id=unique_id, source=size,
     )  # fmt: skip
     try:
-        rendered = services.photo_render(
+        rendered = upstream.photo_render(
             account=account, unique_id=unique_id, key=key, size=size
         )
     except InvalidValue:
         record(outcome=Outcome.INVALID)
         raise Http404("No such photo.") from None
-    except (services.PhotoUnavailable, services.AccountUnavailable) as exc:
-        reason = getattr(exc, "reason", None) or services.agent_message(exc)
+    except (errors.PhotoUnavailable, errors.AccountUnavailable) as exc:
+        reason = getattr(exc, "reason", None) or errors.agent_message(exc)
         outcome = (
             Outcome.NOT_FOUND
             if getattr(exc, "kind", "") == "not_found"
@@ -267,7 +277,7 @@ def photo(
         return response
     record(outcome=Outcome.FOUND)
     if size == "thumb":
-        services.snapshot_photo_store(
+        snapshots.snapshot_photo_store(
             account=account, unique_id=unique_id, key=key, image=rendered
         )
     return _image_response(rendered)

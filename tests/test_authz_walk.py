@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from interactions import services
+from interactions import upstream
 from interactions.models import AccountAssignment, InteractionSnapshot, XPlatformAccount
 from interactions.simulator import data
 from interactions.xplatform import client as xplatform
@@ -89,7 +89,7 @@ def world(simulator, db):
         "admin_other": user("admin_other", "admin", [northwind], staff=True),
     }
     uid = data.LEADING_ZERO_UNIQUE_ID
-    interaction = services.interaction_fetch(account=acme, unique_id=uid)
+    interaction = upstream.interaction_fetch(account=acme, unique_id=uid)
     photo = next(p for p in interaction.photos if p.path == data.PNG_PHOTO_PATH)
     # The agent views the page and the photo: that stores a snapshot with
     # the thumbnail, which the review URLs name.

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from interactions import services
+from interactions import errors, upstream
+from interactions.interaction import Interaction, Part
 from interactions.models import XPlatformAccount
 from interactions.simulator import data
 from interactions.xplatform import client as xplatform
@@ -38,7 +39,7 @@ def _parts(account) -> int:
 def test_parts_are_fetched_in_parallel(account, simulator):
     simulator.faults.latency(0.3)
     started = time.monotonic()
-    interaction = services.interaction_fetch(
+    interaction = upstream.interaction_fetch(
         account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
     )
     elapsed = time.monotonic() - started
@@ -55,7 +56,7 @@ def test_concurrent_identical_fetches_collapse_into_one(account, simulator):
 
     def fetch():
         results.append(
-            services.interaction_fetch(
+            upstream.interaction_fetch(
                 account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
             )
         )
@@ -72,12 +73,12 @@ def test_concurrent_identical_fetches_collapse_into_one(account, simulator):
 def test_second_fetch_is_served_from_the_cache_including_not_found_sets(
     account, simulator
 ):
-    first = services.interaction_fetch(
+    first = upstream.interaction_fetch(
         account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
     )
     assert any(part.not_found for _, part in first.variable_sets)
     simulator.clear_hits()
-    second = services.interaction_fetch(
+    second = upstream.interaction_fetch(
         account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
     )
     assert simulator.hits == []
@@ -88,13 +89,13 @@ def test_second_fetch_is_served_from_the_cache_including_not_found_sets(
 
 def test_failures_are_not_cached(account, simulator):
     simulator.faults.fail("summary", status=500, times=1)
-    first = services.interaction_fetch(
+    first = upstream.interaction_fetch(
         account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
     )
     assert first.summary.error is not None
     assert first.flow.ok
     simulator.clear_hits()
-    second = services.interaction_fetch(
+    second = upstream.interaction_fetch(
         account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
     )
     assert second.summary.ok
@@ -102,9 +103,9 @@ def test_failures_are_not_cached(account, simulator):
 
 
 def test_fresh_bypasses_the_cache(account, simulator):
-    services.interaction_fetch(account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID)
+    upstream.interaction_fetch(account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID)
     simulator.clear_hits()
-    services.interaction_fetch(
+    upstream.interaction_fetch(
         account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID, fresh=True
     )
     assert len(simulator.hits) == _parts(account)
@@ -112,7 +113,7 @@ def test_fresh_bypasses_the_cache(account, simulator):
 
 def test_invalid_unique_id_makes_no_call(account, simulator):
     with pytest.raises(InvalidValue):
-        services.interaction_fetch(account=account, unique_id="../../admin")
+        upstream.interaction_fetch(account=account, unique_id="../../admin")
     assert simulator.hits == []
 
 
@@ -121,15 +122,15 @@ def test_undecryptable_key_fails_closed_without_a_call(account, simulator, setti
 
     settings.XPC_FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     reloaded = XPlatformAccount.objects.get(pk=account.pk)
-    with pytest.raises(services.AccountUnavailable):
-        services.interaction_fetch(
+    with pytest.raises(errors.AccountUnavailable):
+        upstream.interaction_fetch(
             account=reloaded, unique_id=data.LEADING_ZERO_UNIQUE_ID
         )
     assert simulator.hits == []
 
 
 def test_lookup_by_shared_phone_returns_candidates_newest_first(account):
-    result = services.interaction_lookup(
+    result = upstream.interaction_lookup(
         account=account, query="2125550100", kind="phone"
     )
     assert result.match is None
@@ -141,7 +142,7 @@ def test_lookup_by_shared_phone_returns_candidates_newest_first(account):
 def test_lookup_when_every_attempt_fails_raises(account, simulator):
     simulator.faults.fail("uniqueId", status=500, times=None)
     with pytest.raises(xplatform.XPlatformUnavailable):
-        services.interaction_lookup(account=account, query="0407013", kind="dtmf")
+        upstream.interaction_lookup(account=account, query="0407013", kind="dtmf")
 
 
 # --- liveness ---------------------------------------------------------------
@@ -174,11 +175,11 @@ FINISH = NavButton("Done", "server://navigationType?type=FINISH", "FINISH", True
 
 
 def _interaction(pages, account=None):
-    return services.Interaction(
+    return Interaction(
         account=account,
         unique_id="1",
-        summary=services.Part(error=xplatform.XPlatformNotFound()),
-        flow=services.Part(value=FullFlow(tuple(pages))),
+        summary=Part(error=xplatform.XPlatformNotFound()),
+        flow=Part(value=FullFlow(tuple(pages))),
         variable_sets=(),
         fetched_at=NOW,
     )
@@ -209,11 +210,11 @@ def test_not_found_interaction_is_asked_again_after_a_few_seconds(
     }
 
     with freeze_time("2026-11-23 10:00:00") as frozen:
-        first = services.interaction_fetch(account=account, unique_id="000999000")
+        first = upstream.interaction_fetch(account=account, unique_id="000999000")
         assert first.found is False
         simulator.clear_hits()
-        services.interaction_fetch(account=account, unique_id="000999000")
+        upstream.interaction_fetch(account=account, unique_id="000999000")
         assert simulator.hits == []  # cached for a moment
-        frozen.tick(services.LIVE_TTL + 1)
-        services.interaction_fetch(account=account, unique_id="000999000")
+        frozen.tick(upstream.LIVE_TTL + 1)
+        upstream.interaction_fetch(account=account, unique_id="000999000")
         assert len(simulator.hits) == _parts(account)

@@ -339,7 +339,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "redact_secrets": {"()": "interactions.logging.RedactSecretsFilter"},
+        "redact_secrets": {"()": "interactions.log_redaction.RedactSecretsFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},

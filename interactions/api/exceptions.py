@@ -19,16 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from interactions import services
-from interactions.fields import CredentialDecryptError
-from interactions.xplatform.errors import (
-    XPlatformAuthError,
-    XPlatformError,
-    XPlatformNotFound,
-    XPlatformResponseError,
-    XPlatformTimeout,
-    XPlatformUnavailable,
-)
+from interactions import errors
 from interactions.xplatform.validators import InvalidValue
 
 logger = logging.getLogger(__name__)
@@ -60,7 +51,7 @@ class UpstreamAuthFailed(exceptions.APIException):
 
 class CredentialsUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = services.AccountUnavailable.message
+    default_detail = errors.AccountUnavailable.message
     default_code = "credentials_unavailable"
 
 
@@ -70,48 +61,29 @@ class ServerError(exceptions.APIException):
     default_code = "server_error"
 
 
-# PhotoUnavailable.kind -> the API error it becomes. Image decoding failures
-# (corrupt, too_large, unsupported_format, empty) and unusable paths are the
-# upstream sending something unusable: a bad response.
-_PHOTO_KINDS: dict[str, type[exceptions.APIException]] = {
-    "not_found": exceptions.NotFound,
-    "timeout": UpstreamTimeout,
-    "unavailable": UpstreamUnavailable,
-    "bad_credentials": UpstreamAuthFailed,
-    "credentials_unavailable": CredentialsUnavailable,
+# The API exception of each failure code in the failure table
+# (interactions.errors); the message is the one an agent sees on the page.
+_API_ERRORS: dict[str, type[exceptions.APIException]] = {
+    errors.NOT_FOUND.code: exceptions.NotFound,
+    errors.TIMEOUT.code: UpstreamTimeout,
+    errors.UNAVAILABLE.code: UpstreamUnavailable,
+    errors.BAD_CREDENTIALS.code: UpstreamAuthFailed,
+    errors.BAD_RESPONSE.code: UpstreamBadResponse,
+    errors.CREDENTIALS_UNAVAILABLE.code: CredentialsUnavailable,
 }
 
 
 def api_error(error: BaseException) -> exceptions.APIException | None:
-    """The API exception for a domain error, or None when it is not one.
-
-    The message is the one an agent sees on the page, in plain words.
-    """
+    """The API exception for a domain error, or None when it is not one."""
     if isinstance(error, exceptions.APIException):
         return error
-    if isinstance(error, services.PhotoUnavailable):
-        return _PHOTO_KINDS.get(error.kind, UpstreamBadResponse)(error.reason)
-    if isinstance(error, services.AccountUnavailable | CredentialDecryptError):
-        return CredentialsUnavailable()
     if isinstance(error, InvalidValue):
         return exceptions.ValidationError([error.message])
-    if not isinstance(error, XPlatformError):
+    failure = errors.failure_of(error)
+    if failure is errors.UNKNOWN:
         return None
-    message = services.agent_message(error)
-    kind: type[exceptions.APIException]
-    if isinstance(error, XPlatformTimeout):
-        kind = UpstreamTimeout
-    elif isinstance(error, XPlatformUnavailable):
-        kind = UpstreamUnavailable
-    elif isinstance(error, XPlatformAuthError):
-        kind = UpstreamAuthFailed
-    elif isinstance(error, XPlatformNotFound):
-        kind = exceptions.NotFound
-    elif isinstance(error, XPlatformResponseError):
-        kind = UpstreamBadResponse
-    else:
-        kind = UpstreamBadResponse
-    return kind(message)
+    kind = _API_ERRORS.get(failure.code, UpstreamBadResponse)
+    return kind(errors.agent_message(error))
 
 
 def error_code(error: BaseException) -> str:

@@ -34,7 +34,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from interactions import presenters, roles, selectors, services
+from interactions import (
+    access_log,
+    errors,
+    presenters,
+    roles,
+    selectors,
+    snapshots,
+    upstream,
+)
 from interactions.api.exceptions import UpstreamBadResponse, error_code
 from interactions.api.serializers import (
     AccountSerializer,
@@ -49,9 +57,10 @@ from interactions.api.serializers import (
     TextField,
     VariableSetSerializer,
 )
+from interactions.caller_query import MAX_QUERY_LENGTH, SearchKind
+from interactions.interaction import Interaction
 from interactions.models import InteractionAccess
 from interactions.permissions import API_SOURCE, account_for, snapshot_for
-from interactions.queries import MAX_QUERY_LENGTH, SearchKind
 from interactions.supervisor_views import PAGE_SIZE as HISTORY_PAGE_SIZE
 from interactions.supervisor_views import HistoryFilterForm
 from interactions.xplatform.errors import XPlatformError, XPlatformNotFound
@@ -218,25 +227,25 @@ class InteractionLookupApi(ConsoleApiView):
         account = account_for(request, data["account"], action=Action.SEARCH)
         query, kind = data["query"], data["kind"]
         record = partial(
-            services.interaction_access_record,
+            access_log.interaction_access_record,
             user=request.user, account=account, action=Action.SEARCH,
             request=request, started=started, query=query, search_kind=kind,
             source=API_SOURCE,
         )  # fmt: skip
         try:
-            result = services.interaction_lookup(
+            result = upstream.interaction_lookup(
                 account=account, query=query, kind=kind
             )
         except InvalidValue as exc:
             record(outcome=Outcome.INVALID)
             raise ValidationError({"query": [exc.message]}) from None
-        except (XPlatformError, services.AccountUnavailable) as exc:
+        except (XPlatformError, errors.AccountUnavailable) as exc:
             record(outcome=Outcome.UPSTREAM_ERROR, error=exc)
             raise
         body: dict[str, Any]
         if result.match:
             # Fetch now, in parallel, so the screen-pop that follows is a cache hit.
-            services.interaction_fetch(account=account, unique_id=result.match)
+            upstream.interaction_fetch(account=account, unique_id=result.match)
             record(outcome=Outcome.FOUND, interaction_id=result.match)
             body = {
                 "result": "match",
@@ -265,7 +274,7 @@ class InteractionLookupApi(ConsoleApiView):
             body = {"result": "not_found", "message": result.not_found_sentence()}
         first = result.errors[0] if result.errors else None
         body["partial_error"] = (
-            _part_error(first, services.agent_message(first)) if first else None
+            _part_error(first, errors.agent_message(first)) if first else None
         )
         return Response(self.OutputSerializer(body).data)
 
@@ -275,7 +284,7 @@ class InteractionLookupApi(ConsoleApiView):
         data = request.data if isinstance(request.data, dict) else {}
         query = data.get("query")
         if isinstance(query, str) and query:
-            services.interaction_access_record(
+            access_log.interaction_access_record(
                 user=request.user, account=None, action=Action.SEARCH,
                 outcome=Outcome.INVALID, request=request, started=started,
                 query=query,
@@ -330,9 +339,7 @@ def _step(view: presenters.StepView) -> dict[str, Any]:
     }
 
 
-def _interaction_data(
-    interaction: services.Interaction, request: Request
-) -> dict[str, Any]:
+def _interaction_data(interaction: Interaction, request: Request) -> dict[str, Any]:
     """The page's content (same presenters), with API links and error codes."""
     slug, unique_id = interaction.account.slug, interaction.unique_id
     parts = dict(interaction.variable_sets)
@@ -430,19 +437,19 @@ class InteractionDetailApi(ConsoleApiView):
         started = time.monotonic()
         account = account_for(request, slug, action=Action.VIEW)
         record = partial(
-            services.interaction_access_record,
+            access_log.interaction_access_record,
             user=request.user, account=account, action=Action.VIEW,
             request=request, started=started, interaction_id=unique_id,
             source=API_SOURCE,
         )  # fmt: skip
         try:
-            interaction = services.interaction_fetch(
+            interaction = upstream.interaction_fetch(
                 account=account, unique_id=unique_id
             )
         except InvalidValue:
             record(outcome=Outcome.INVALID)
             raise NotFound("No such interaction.") from None
-        except services.AccountUnavailable as exc:
+        except errors.AccountUnavailable as exc:
             record(outcome=Outcome.UPSTREAM_ERROR, error=exc)
             raise
         if not interaction.found:
@@ -472,7 +479,7 @@ class InteractionDetailApi(ConsoleApiView):
             raise failure or UpstreamBadResponse()
         data = _interaction_data(interaction, request)
         # What the caller was shown is kept for supervisors, as on the page.
-        services.interaction_snapshot_store(user=request.user, interaction=interaction)
+        snapshots.interaction_snapshot_store(user=request.user, interaction=interaction)
         return Response(self.OutputSerializer(data).data)
 
 
@@ -541,22 +548,22 @@ class InteractionPhotoApi(JsonErrorsMixin, ConsoleApiView):
         started = time.monotonic()
         account = account_for(request, slug, action=Action.PHOTO)
         record = partial(
-            services.interaction_access_record,
+            access_log.interaction_access_record,
             user=request.user, account=account, action=Action.PHOTO,
             request=request, started=started, interaction_id=unique_id,
             source=API_SOURCE,
         )  # fmt: skip
         try:
-            rendered = services.photo_render(
+            rendered = upstream.photo_render(
                 account=account, unique_id=unique_id, key=key, size=size
             )
         except InvalidValue:
             record(outcome=Outcome.INVALID)
             raise NotFound("No such photo.") from None
-        except services.AccountUnavailable as exc:
+        except errors.AccountUnavailable as exc:
             record(outcome=Outcome.UPSTREAM_ERROR, error=exc)
             raise
-        except services.PhotoUnavailable as exc:
+        except errors.PhotoUnavailable as exc:
             not_found = exc.kind == "not_found"
             record(
                 outcome=Outcome.NOT_FOUND if not_found else Outcome.UPSTREAM_ERROR,
@@ -565,7 +572,7 @@ class InteractionPhotoApi(JsonErrorsMixin, ConsoleApiView):
             raise
         record(outcome=Outcome.FOUND)
         if size == "thumb":
-            services.snapshot_photo_store(
+            snapshots.snapshot_photo_store(
                 account=account, unique_id=unique_id, key=key, image=rendered
             )
         response = HttpResponse(rendered.content, content_type=rendered.content_type)
@@ -766,7 +773,7 @@ class SnapshotDetailApi(ConsoleApiView):
     )
     def get(self, request: Request, snapshot_id: int) -> Response:
         snapshot = snapshot_for(request, snapshot_id, action=Action.VIEW)
-        services.interaction_access_record(
+        access_log.interaction_access_record(
             user=request.user, account=snapshot.account, action=Action.VIEW,
             outcome=Outcome.FOUND, request=request,
             interaction_id=snapshot.interaction_id, flow_name=snapshot.flow_name,
@@ -845,7 +852,7 @@ class SnapshotPhotoApi(JsonErrorsMixin, ConsoleApiView):
             photo = selectors.snapshot_photo_get(snapshot=snapshot, key=key)
         except Http404:
             raise NotFound("This photo was not stored with the snapshot.") from None
-        services.interaction_access_record(
+        access_log.interaction_access_record(
             user=request.user, account=snapshot.account, action=Action.PHOTO,
             outcome=Outcome.FOUND, request=request,
             interaction_id=snapshot.interaction_id, source=selectors.SNAPSHOT_SOURCE,

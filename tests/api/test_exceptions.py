@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework import exceptions
 
-from interactions import services
+from interactions import errors, upstream
 from interactions.api.exceptions import api_error, error_code, exception_handler
 from interactions.fields import CredentialDecryptError
 from interactions.simulator import data
@@ -34,12 +34,18 @@ from tests.api.support import assert_error, detail_url
         (XPlatformAuthError(status=403), 424, "upstream_auth_failed"),
         (XPlatformNotFound(), 404, "not_found"),
         (XPlatformError(), 502, "upstream_bad_response"),
-        (services.AccountUnavailable(), 503, "credentials_unavailable"),
+        (errors.AccountUnavailable(), 503, "credentials_unavailable"),
         (CredentialDecryptError("x"), 503, "credentials_unavailable"),
-        (services.PhotoUnavailable("gone", kind="not_found"), 404, "not_found"),
-        (services.PhotoUnavailable("slow", kind="timeout"), 504, "upstream_timeout"),
+        (errors.PhotoUnavailable("gone", failure=errors.NOT_FOUND), 404, "not_found"),
         (
-            services.PhotoUnavailable("bad", kind="corrupt"),
+            errors.PhotoUnavailable("slow", failure=errors.TIMEOUT),
+            504,
+            "upstream_timeout",
+        ),
+        (
+            errors.PhotoUnavailable(
+                "bad", failure=errors.image_failure("corrupt", "bad")
+            ),
             502,
             "upstream_bad_response",
         ),
@@ -82,7 +88,7 @@ def test_unexpected_exception_is_500_without_a_trace(api, monkeypatch, caplog):
     def explode(**kwargs):
         raise RuntimeError("internal detail /srv/secret.py line 12")
 
-    monkeypatch.setattr(services, "interaction_fetch", explode)
+    monkeypatch.setattr(upstream, "interaction_fetch", explode)
     response = api.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
     error = assert_error(response, 500, "server_error")
     text = response.content.decode()
@@ -91,3 +97,15 @@ def test_unexpected_exception_is_500_without_a_trace(api, monkeypatch, caplog):
     assert "RuntimeError" not in error["message"]
     # The trace goes to the server log instead.
     assert any(r.exc_info for r in caplog.records if r.levelname == "ERROR")
+
+
+@pytest.mark.parametrize(
+    "failure", [f for f in errors.FAILURES if f is not errors.UNKNOWN]
+)
+def test_failure_table_status_is_the_api_status(failure):
+    # The table in interactions.errors and the DRF exceptions agree.
+    error = errors.PhotoUnavailable(failure.message, failure=failure)
+    response = exception_handler(error, {})
+    assert response.status_code == failure.status
+    assert response.data["error"]["code"] == failure.code
+    assert response.data["error"]["message"] == failure.message

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from interactions import services
+from interactions import upstream
 from interactions.models import XPlatformAccount
 from interactions.simulator import data
 from tests.api.support import assert_error, detail_url, rows
@@ -16,7 +16,7 @@ from tests.api.support import assert_error, detail_url, rows
 def _photo_urls(unique_id: str = data.LEADING_ZERO_UNIQUE_ID) -> dict[str, str]:
     """Photo path -> API URL prefix (without the size)."""
     account = XPlatformAccount.objects.get(slug="sim-acme")
-    interaction = services.interaction_fetch(account=account, unique_id=unique_id)
+    interaction = upstream.interaction_fetch(account=account, unique_id=unique_id)
     return {
         ref.path: f"{detail_url(unique_id)}/photos/{ref.key}"
         for ref in interaction.photos

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from interactions import services
+from interactions import access_log
 from interactions.models import InteractionSnapshot
 from interactions.simulator import data
 from tests.api.support import assert_error, detail_url, lookup, make_user, rows
@@ -86,7 +86,7 @@ def test_invalid_history_filter_is_400(supervisor_api, query, field):
 
 def test_history_is_paginated(supervisor_api, api_agent, sim_accounts):
     for _ in range(52):
-        services.interaction_access_record(
+        access_log.interaction_access_record(
             user=api_agent,
             account=sim_accounts["acme"],
             action="search",

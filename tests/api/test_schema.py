@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from interactions import services
+from interactions import upstream
 from interactions.models import InteractionAccess, InteractionSnapshot
 from interactions.simulator import data
 from xplatform_console.wsgi import application
@@ -251,7 +251,7 @@ def test_generated_requests_for_real_photos_match_the_schema(
     account = sim_accounts["acme"]
     statuses: list[int] = []
     for unique_id in (data.LEADING_ZERO_UNIQUE_ID, data.BIG_PHOTO_UNIQUE_ID):
-        interaction = services.interaction_fetch(account=account, unique_id=unique_id)
+        interaction = upstream.interaction_fetch(account=account, unique_id=unique_id)
         for ref in interaction.photos:
             strategy = operation.as_strategy(
                 path_parameters={

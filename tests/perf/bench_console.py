@@ -52,7 +52,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from interactions import services  # noqa: E402
+from interactions import upstream  # noqa: E402
 from interactions.models import AccountAssignment, XPlatformAccount  # noqa: E402
 from interactions.simulator import data  # noqa: E402
 from interactions.simulator.app import make_app  # noqa: E402
@@ -147,7 +147,7 @@ def _run(  # type: ignore[no-untyped-def]
 ) -> None:
     accounts, web = _setup(base_url)
     acme = accounts["acme"]
-    client = services.get_client(acme)
+    client = upstream.get_client(acme)
     uid = data.LEADING_ZERO_UNIQUE_ID
     phone = "+1 (646) 555-0177"  # one match: the UUID interaction
 
@@ -215,7 +215,7 @@ def _run(  # type: ignore[no-untyped-def]
         )
 
     # Thumbnails of the 12-megapixel photo.
-    big = services.interaction_fetch(account=acme, unique_id=data.BIG_PHOTO_UNIQUE_ID)
+    big = upstream.interaction_fetch(account=acme, unique_id=data.BIG_PHOTO_UNIQUE_ID)
     ref = next(p for p in big.photos if p.path == data.BIG_PHOTO_PATH)
     thumb_url = reverse(
         "interactions:photo", args=["acme", data.BIG_PHOTO_UNIQUE_ID, ref.key, "thumb"]
@@ -223,7 +223,7 @@ def _run(  # type: ignore[no-untyped-def]
     cold, warm = [], []
     for _ in range(3):
         cache.clear()
-        services.interaction_fetch(account=acme, unique_id=data.BIG_PHOTO_UNIQUE_ID)
+        upstream.interaction_fetch(account=acme, unique_id=data.BIG_PHOTO_UNIQUE_ID)
         cold.append(_timed(lambda: web.get(thumb_url)))
         warm += [_timed(lambda: web.get(thumb_url)) for _ in range(20)]
     _out("12-megapixel photo thumbnail (4000x3000 JPEG):")
@@ -268,7 +268,7 @@ def _run(  # type: ignore[no-untyped-def]
         for thread in threads:
             thread.join()
         clock.advance(5)
-        time.sleep(services.LIVE_TTL + 0.2)
+        time.sleep(upstream.LIVE_TTL + 0.2)
     hits = len(app.hits)
     parts = 2 + len(northwind.variable_set_ids())
     _out("Ten concurrent viewers of the live interaction, 7 refresh rounds:")

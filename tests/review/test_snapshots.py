@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from PIL import Image
 
-from interactions import selectors, services
+from interactions import selectors, snapshots, upstream
 from interactions.models import InteractionAccess, InteractionSnapshot, SnapshotPhoto
 from interactions.simulator import data
 from interactions.simulator.clock import ManualClock
@@ -85,18 +85,18 @@ def test_data_as_of_and_time_so_far_do_not_make_a_new_snapshot(db):
     with running_simulator(clock=ManualClock(start=time.time())) as sim:
         account = make_account(NORTHWIND, sim.base_url)
         agnes = make_user("agnes", "agent", [account])
-        live = services.interaction_fetch(
+        live = upstream.interaction_fetch(
             account=account, unique_id=data.LIVE_UNIQUE_ID
         )
     assert live.is_live is True
-    first = services.interaction_snapshot_store(user=agnes, interaction=live)
+    first = snapshots.interaction_snapshot_store(user=agnes, interaction=live)
     moved = live.fetched_at + timedelta(seconds=40)
     later = dataclasses.replace(live, fetched_at=moved)
-    second = services.interaction_snapshot_store(user=agnes, interaction=later)
+    second = snapshots.interaction_snapshot_store(user=agnes, interaction=later)
     assert second.pk == first.pk
     # The two views did show different values: "data as of", and the time
     # spent so far on the last page of the live flow.
-    shown_later = services.interaction_snapshot_data(later)
+    shown_later = snapshots.interaction_snapshot_data(later)
     assert shown_later["header"]["data_as_of"] != first.data["header"]["data_as_of"]
     last_then, last_later = first.data["steps"][-1], shown_later["steps"][-1]
     assert last_later["spent_so_far"] is True
@@ -162,14 +162,14 @@ def test_failed_thumbnail_is_not_stored(agent_web, simulator):
 
 def test_new_snapshot_starts_with_the_thumbnails_already_stored(sim_accounts, agnes):
     account = sim_accounts["acme"]
-    interaction = services.interaction_fetch(
+    interaction = upstream.interaction_fetch(
         account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
     )
-    first = services.interaction_snapshot_store(user=agnes, interaction=interaction)
+    first = snapshots.interaction_snapshot_store(user=agnes, interaction=interaction)
     key = interaction.photos[0].key
     SnapshotPhoto.objects.create(snapshot=first, key=key, thumbnail=b"\xff\xd8thumb")
     changed = dataclasses.replace(interaction, variable_sets=())
-    second = services.interaction_snapshot_store(user=agnes, interaction=changed)
+    second = snapshots.interaction_snapshot_store(user=agnes, interaction=changed)
     assert second.pk != first.pk
     carried = SnapshotPhoto.objects.get(snapshot=second)
     assert carried.key == key

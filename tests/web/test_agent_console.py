@@ -226,10 +226,10 @@ def test_bad_credentials_say_an_admin_must_act(web, accounts):
 
 
 def _photo_urls(web, unique_id):
-    from interactions import services
+    from interactions import upstream
 
     account = XPlatformAccount.objects.get(slug="sim-acme")
-    interaction = services.interaction_fetch(account=account, unique_id=unique_id)
+    interaction = upstream.interaction_fetch(account=account, unique_id=unique_id)
     return {
         ref.path: (
             reverse(

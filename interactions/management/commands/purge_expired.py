@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from interactions import services
+from interactions import access_log, snapshots
 from interactions.management.base import ConsoleCommand
 
 logger = logging.getLogger(__name__)
@@ -44,15 +44,15 @@ class Command(ConsoleCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         batch_size: int = options["batch_size"]
-        snapshots, photos = services.snapshots_purge(batch_size=batch_size)
-        accesses = services.access_log_purge(batch_size=batch_size)
+        stored, photos = snapshots.snapshots_purge(batch_size=batch_size)
+        accesses = access_log.access_log_purge(batch_size=batch_size)
         logger.info(
             "purge_expired snapshots=%s photos=%s access_log=%s",
-            snapshots,
+            stored,
             photos,
             accesses,
         )
         self.stdout.write(
-            f"Deleted {snapshots} snapshot(s) with {photos} thumbnail(s) and "
+            f"Deleted {stored} snapshot(s) with {photos} thumbnail(s) and "
             f"{accesses} access-log row(s)."
         )

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from interactions.queries import Method, SearchKind, parse_query
+from interactions.caller_query import Method, SearchKind, parse_query
 from interactions.xplatform.validators import InvalidValue
 
 SAFE_VALUE = re.compile(r"\+?[A-Za-z0-9_-]{1,64}")

@@ -1,0 +1,156 @@
+"""Named failures: one table for the access log, the pages and the JSON API.
+
+Every failure the console reports has one row in `FAILURES`: the short
+`kind` written to the access log and to log lines, the `code` and HTTP
+`status` of the API answer, and the plain-words `message` an agent reads.
+`failure_of()` is the only place that maps an exception to its row, so a new
+failure is added here once and every interface follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from interactions.fields import CredentialDecryptError
+from interactions.xplatform.errors import (
+    XPlatformAuthError,
+    XPlatformError,
+    XPlatformNotFound,
+    XPlatformResponseError,
+    XPlatformTimeout,
+    XPlatformUnavailable,
+)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One named failure.
+
+    ``fixed_message`` means the agent always reads ``message``; otherwise the
+    exception's own message (already plain words) is shown when it has one.
+    """
+
+    kind: str
+    code: str
+    status: int
+    message: str
+    fixed_message: bool = False
+
+
+TIMEOUT = Failure("timeout", "upstream_timeout", 504, XPlatformTimeout.default_message)
+UNAVAILABLE = Failure(
+    "unavailable", "upstream_unavailable", 503, XPlatformUnavailable.default_message
+)
+BAD_CREDENTIALS = Failure(
+    "bad_credentials",
+    "upstream_auth_failed",
+    424,
+    "The X-Platform server refused this account's credentials. "
+    "An administrator has to check the application key.",
+    fixed_message=True,
+)
+NOT_FOUND = Failure("not_found", "not_found", 404, XPlatformNotFound.default_message)
+BAD_RESPONSE = Failure(
+    "bad_response", "upstream_bad_response", 502, XPlatformResponseError.default_message
+)
+CREDENTIALS_UNAVAILABLE = Failure(
+    "credentials_unavailable",
+    "credentials_unavailable",
+    503,
+    "This account's X-Platform credentials cannot be used at the moment; "
+    "an administrator has to re-enter them.",
+    fixed_message=True,
+)
+BAD_PATH = Failure(
+    "bad_path",
+    "upstream_bad_response",
+    502,
+    "The X-Platform gave an unusable location for this photo.",
+)
+# An upstream failure of no more specific kind.
+UPSTREAM_ERROR = Failure(
+    "error", "upstream_bad_response", 502, XPlatformError.default_message
+)
+UNKNOWN = Failure(
+    "error",
+    "server_error",
+    500,
+    "Something went wrong while asking the X-Platform server.",
+    fixed_message=True,
+)
+
+FAILURES: tuple[Failure, ...] = (
+    TIMEOUT,
+    UNAVAILABLE,
+    BAD_CREDENTIALS,
+    NOT_FOUND,
+    BAD_RESPONSE,
+    CREDENTIALS_UNAVAILABLE,
+    BAD_PATH,
+    UPSTREAM_ERROR,
+    UNKNOWN,
+)
+
+
+def image_failure(code: str, reason: str) -> Failure:
+    """A photo the console refused to decode: the upstream sent something unusable."""
+    return Failure(code, BAD_RESPONSE.code, BAD_RESPONSE.status, reason)
+
+
+class AccountUnavailable(Exception):
+    """The account's stored credentials cannot be used (docs/security.md R-SEC-02)."""
+
+    message = CREDENTIALS_UNAVAILABLE.message
+
+
+class PhotoUnavailable(Exception):
+    """A photo cannot be shown; `reason` is for the agent."""
+
+    def __init__(self, reason: str, *, failure: Failure) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.failure = failure
+
+    @property
+    def kind(self) -> str:
+        return self.failure.kind
+
+
+# Most specific class first: XPlatformTimeout is an XPlatformUnavailable.
+_BY_CLASS: tuple[tuple[type[BaseException], Failure], ...] = (
+    (XPlatformTimeout, TIMEOUT),
+    (XPlatformUnavailable, UNAVAILABLE),
+    (XPlatformAuthError, BAD_CREDENTIALS),
+    (XPlatformNotFound, NOT_FOUND),
+    (XPlatformResponseError, BAD_RESPONSE),
+    (AccountUnavailable, CREDENTIALS_UNAVAILABLE),
+    (CredentialDecryptError, CREDENTIALS_UNAVAILABLE),
+    (XPlatformError, UPSTREAM_ERROR),
+)
+
+
+def failure_of(error: BaseException) -> Failure:
+    """The named failure of an exception; UNKNOWN for anything unexpected."""
+    if isinstance(error, PhotoUnavailable):
+        return error.failure
+    for cls, failure in _BY_CLASS:
+        if isinstance(error, cls):
+            return failure
+    return UNKNOWN
+
+
+def error_kind(error: BaseException) -> str:
+    """A short, stable name of a failure for logs and the access log."""
+    return failure_of(error).kind
+
+
+def agent_message(error: BaseException) -> str:
+    """What to tell an agent about a failure, in plain words."""
+    failure = failure_of(error)
+    if failure.fixed_message:
+        return failure.message
+    if isinstance(error, PhotoUnavailable):
+        return error.reason
+    if isinstance(error, XPlatformError):
+        return error.message
+    return failure.message

@@ -1,0 +1,182 @@
+"""What one interaction is, as fetched: plain result types and the liveness rule.
+
+No I/O here: `interactions.upstream` fills these from the X-Platform and
+`interactions.presenters` turns them into the page's view model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from interactions.caller_query import ParsedQuery
+from interactions.xplatform.errors import XPlatformError, XPlatformNotFound
+from interactions.xplatform.schemas import FullFlow, Summary, VariableSet
+
+if TYPE_CHECKING:
+    from interactions.models import XPlatformAccount
+
+T = TypeVar("T")
+
+# An interaction whose last page is older than this is shown as finished.
+LIVE_WINDOW = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Part(Generic[T]):
+    """One independently fetched part of an interaction: a value or an error."""
+
+    value: T | None = None
+    error: XPlatformError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.value is not None
+
+    @property
+    def not_found(self) -> bool:
+        return isinstance(self.error, XPlatformNotFound)
+
+
+@dataclass(frozen=True)
+class PhotoRef:
+    """A photo of the flow, addressed by a key derived from its path."""
+
+    key: str
+    path: str
+    step_number: int
+    step_title: str
+    time: datetime | None
+    rejected: bool = False
+
+    @property
+    def file_name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+def photo_key(path: str) -> str:
+    # A hash, not the path, goes into console URLs: the console never takes
+    # an upstream path from its own URL (xplatform-api.md section 7).
+    return hashlib.sha256(path.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """Everything the interaction page shows, each part with its own outcome."""
+
+    account: XPlatformAccount
+    unique_id: str
+    summary: Part[Summary]
+    flow: Part[FullFlow]
+    variable_sets: tuple[tuple[str, Part[VariableSet]], ...]
+    fetched_at: datetime
+
+    @cached_property
+    def found(self) -> bool:
+        parts: list[Part[Any]] = [self.summary, self.flow]
+        return any(part.ok for part in parts) or not all(
+            part.not_found for part in parts
+        )
+
+    @cached_property
+    def flow_name(self) -> str:
+        return self.summary.value.flow_name if self.summary.value else ""
+
+    def _times(self) -> list[datetime]:
+        times: list[datetime] = []
+        if self.flow.value:
+            times += [p.timestamp for p in self.flow.value.pages if p.timestamp]
+        if self.summary.value:
+            times += [p.time for p in self.summary.value.pages if p.time]
+        return times
+
+    @cached_property
+    def started_at(self) -> datetime | None:
+        times = self._times()
+        return min(times) if times else None
+
+    @cached_property
+    def last_activity(self) -> datetime | None:
+        times = self._times()
+        return max(times) if times else None
+
+    @cached_property
+    def is_live(self) -> bool:
+        """Live until the flow reaches an end page or goes quiet (a decision).
+
+        The API has no live flag. A flow has ended when its last page offers
+        no way forward (no visible right button), or is a closing page: a
+        FINISH button on a page with nothing to answer. A FINISH button on a
+        question page does not end it (the capture's first page has one,
+        CAP-FF). A flow quiet for LIVE_WINDOW is treated as ended too.
+        """
+        last = self.last_activity
+        if last is None or self.fetched_at - last > LIVE_WINDOW:
+            return False
+        if self.flow.value and self.flow.value.pages:
+            page = self.flow.value.pages[-1]
+            forward = page.nav_right
+            if forward is None or not forward.visible:
+                return False
+            asks = any(section.choices for section in page.sections)
+            if forward.action_type == "FINISH" and not asks:
+                return False
+        return True
+
+    @cached_property
+    def photos(self) -> list[PhotoRef]:
+        refs: list[PhotoRef] = []
+        if not self.flow.value:
+            return refs
+        seen: set[str] = set()
+        for number, page in enumerate(self.flow.value.pages, start=1):
+            for path, rejected in [(p, False) for p in page.image_paths] + [
+                (p, True) for p in page.rejected_image_paths
+            ]:
+                if path in seen:
+                    continue
+                seen.add(path)
+                refs.append(
+                    PhotoRef(
+                        key=photo_key(path),
+                        path=path,
+                        step_number=number,
+                        step_title=page.title,
+                        time=page.timestamp,
+                        rejected=rejected,
+                    )
+                )
+        return refs
+
+
+@dataclass(frozen=True)
+class Candidate:
+    unique_id: str
+    flow_name: str
+    started_at: datetime | None
+    last_activity: datetime | None
+    is_live: bool
+    available: bool
+
+
+@dataclass
+class LookupResult:
+    """The outcome of a search: one match, several candidates, or none."""
+
+    query: ParsedQuery
+    unique_ids: list[str] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    errors: list[XPlatformError] = field(default_factory=list)
+
+    @property
+    def match(self) -> str | None:
+        return self.unique_ids[0] if len(self.unique_ids) == 1 else None
+
+    def not_found_sentence(self) -> str:
+        return (
+            f"No interaction matches {self.query.shown_as} "
+            f"{self.query.tried()} in this account."
+        )

@@ -1,0 +1,317 @@
+"""Reading interactions from the X-Platform: the fan-out, caching and photos.
+
+The independent upstream calls of one page (summary, full flow, each
+variable set) run in parallel on the account's pooled session, and each part
+comes back with its own value or error, so one failing variable set does not
+sink the page. Short-lived caching collapses reloads, live refreshes and
+several viewers of one interaction into one upstream call per part;
+concurrent identical fetches in one process wait for the first instead of
+calling again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from interactions import images
+from interactions.caller_query import Method, parse_query
+from interactions.errors import (
+    BAD_PATH,
+    NOT_FOUND,
+    AccountUnavailable,
+    PhotoUnavailable,
+    agent_message,
+    failure_of,
+    image_failure,
+)
+from interactions.fanout import flights, gather
+from interactions.fields import CredentialDecryptError
+from interactions.interaction import Candidate, Interaction, LookupResult, Part
+from interactions.models import XPlatformAccount
+from interactions.xplatform import client as xplatform
+from interactions.xplatform.errors import (
+    XPlatformError,
+    XPlatformNotFound,
+    XPlatformResponseError,
+)
+from interactions.xplatform.validators import InvalidValue, validate_unique_id
+
+logger = logging.getLogger(__name__)
+
+# Cache lifetimes: live interactions change every few seconds.
+LIVE_TTL = 4
+FINISHED_TTL = 120
+PHOTO_TTL = 24 * 3600  # docs/security.md R-PII-03: thumbnail cache 24 hours
+THUMBNAIL_SIZE = 512
+
+
+def get_client(account: XPlatformAccount) -> xplatform.XPlatformClient:
+    """The pooled client of an account; fails closed on unusable credentials."""
+    try:
+        config = account.client_config()
+    except CredentialDecryptError:
+        logger.error("Credentials of account %s cannot be decrypted", account.slug)
+        raise AccountUnavailable() from None
+    except ValueError:
+        # A stored key or environment name that cannot be sent as a header
+        # (stored before the form checked it); the message never holds it.
+        logger.error("Credentials of account %s cannot be sent", account.slug)
+        raise AccountUnavailable() from None
+    return xplatform.get_client(config)
+
+
+def cache_key(account: XPlatformAccount, *parts: str) -> str:
+    version = int(account.updated_at.timestamp() * 1000) if account.updated_at else 0
+    raw = "|".join([str(account.pk), str(version), *parts])
+    return "xpc:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+_NOT_FOUND = "xpc:not-found"
+
+
+def _from_cache(value: Any) -> Part[Any]:
+    if value == _NOT_FOUND:
+        return Part(error=XPlatformNotFound())
+    return Part(value=value)
+
+
+def _fetch(account: XPlatformAccount, unique_id: str, *, fresh: bool) -> Interaction:
+    client = get_client(account)
+    set_ids = account.variable_set_ids()
+    keys = {"summary": cache_key(account, unique_id, "summary")}
+    keys["flow"] = cache_key(account, unique_id, "flow")
+    for set_id in set_ids:
+        keys[f"set:{set_id}"] = cache_key(account, unique_id, "set", set_id)
+    cached = {} if fresh else cache.get_many(list(keys.values()))
+    cached = {key: value for key, value in cached.items() if value is not None}
+    calls: dict[str, Callable[[], Any]] = {}
+    if keys["summary"] not in cached:
+        calls["summary"] = lambda: client.summary(unique_id)
+    if keys["flow"] not in cached:
+        calls["flow"] = lambda: client.full_flow(unique_id)
+    for set_id in set_ids:
+        if keys[f"set:{set_id}"] not in cached:
+            calls[f"set:{set_id}"] = partial(client.variable_set, unique_id, set_id)
+    fetched = gather(calls)
+    parts: dict[str, Part[Any]] = {
+        name: _from_cache(cached[key]) if key in cached else fetched[name]
+        for name, key in keys.items()
+    }
+    interaction = Interaction(
+        account=account,
+        unique_id=unique_id,
+        summary=parts["summary"],
+        flow=parts["flow"],
+        variable_sets=tuple((s, parts[f"set:{s}"]) for s in set_ids),
+        fetched_at=timezone.now(),
+    )
+    ttl = LIVE_TTL if interaction.is_live else FINISHED_TTL
+    if not (interaction.summary.ok or interaction.flow.ok):
+        # Nothing found yet: the customer may start the flow any second.
+        ttl = LIVE_TTL
+    # Values and "not found" answers are cached; failures are not, so the
+    # next view retries them.
+    cache.set_many(
+        {
+            keys[name]: part.value if part.ok else _NOT_FOUND
+            for name, part in fetched.items()
+            if part.ok or part.not_found
+        },
+        timeout=ttl,
+    )
+    return interaction
+
+
+def interaction_fetch(
+    *, account: XPlatformAccount, unique_id: str, fresh: bool = False
+) -> Interaction:
+    """Fetch every part of an interaction in parallel (cached briefly).
+
+    Raises InvalidValue for a malformed unique ID (no request is made) and
+    AccountUnavailable when the stored credentials cannot be decrypted.
+    Upstream failures stay inside the parts.
+    """
+    unique_id = validate_unique_id(unique_id)
+    key = cache_key(account, unique_id, "fetch", "fresh" if fresh else "")
+    return flights.run(key, lambda: _fetch(account, unique_id, fresh=fresh))
+
+
+# --------------------------------------------------------------------------
+# Lookup
+# --------------------------------------------------------------------------
+
+
+def _attempt_call(
+    account: XPlatformAccount,
+    client: xplatform.XPlatformClient,
+    method: Method,
+    value: str,
+) -> Callable[[], list[str]]:
+    def by_attribute(attribute: xplatform.CallerAttribute) -> Callable[[], list[str]]:
+        return lambda: list(client.unique_ids(attribute, value).ids)
+
+    if method is Method.UNIQUE_ID:
+
+        def check_unique_id() -> list[str]:
+            # Fetching the whole interaction proves the ID exists and leaves
+            # the parts in the cache for the page after the redirect.
+            interaction = interaction_fetch(account=account, unique_id=value)
+            parts: list[Part[Any]] = [interaction.summary, interaction.flow]
+            if not any(part.ok for part in parts):
+                failure = next(
+                    (p.error for p in parts if p.error and not p.not_found), None
+                )
+                if failure is not None:
+                    raise failure
+                return []
+            return [value]
+
+        return check_unique_id
+    if method is Method.DNID:
+        # DNID has no unique-ID form; the summary by caller attribute names
+        # the instance (decision b).
+        def by_dnid() -> list[str]:
+            summary = client.summary_by_attribute(value, wider_search=False)
+            if not summary.unique_id:
+                return []
+            try:
+                return [validate_unique_id(summary.unique_id)]
+            except InvalidValue:
+                # Upstream data, not the agent's typing (R-URL-01).
+                raise XPlatformResponseError(
+                    "The X-Platform server named an interaction ID the console "
+                    "cannot use."
+                ) from None
+
+        return by_dnid
+    attribute = {
+        Method.CALL_RETURN: xplatform.CallerAttribute.CALL_RETURN,
+        Method.CLICK_TO_CALL: xplatform.CallerAttribute.CLICK_TO_CALL,
+        Method.DTMF: xplatform.CallerAttribute.DTMF,
+        Method.HISTORY_SEARCH_ID: xplatform.CallerAttribute.HISTORY_SEARCH_ID,
+    }[method]
+    return by_attribute(attribute)
+
+
+def interaction_lookup(
+    *, account: XPlatformAccount, query: str, kind: str
+) -> LookupResult:
+    """Resolve what an agent typed into unique IDs; all attempts in parallel.
+
+    Raises InvalidValue (no request made) and AccountUnavailable. Upstream
+    failures of single attempts are collected in `errors`; when every
+    attempt failed the first error is raised.
+    """
+    parsed = parse_query(query, kind)
+    client = get_client(account)
+    calls = {
+        f"{n}:{a.method.name}": _attempt_call(account, client, a.method, a.value)
+        for n, a in enumerate(parsed.attempts)
+    }
+    result = LookupResult(query=parsed)
+    for part in gather(calls, pool_name="fetches").values():
+        if part.ok and part.value is not None:
+            for unique_id in part.value:
+                if unique_id not in result.unique_ids:
+                    result.unique_ids.append(unique_id)
+        elif part.error is not None and not part.not_found:
+            result.errors.append(part.error)
+    if not result.unique_ids and result.errors and len(result.errors) == len(calls):
+        raise result.errors[0]
+    if len(result.unique_ids) > 1:
+        result.candidates = _candidates(account, result.unique_ids)
+    return result
+
+
+def _candidates(
+    account: XPlatformAccount, unique_ids: Iterable[str]
+) -> list[Candidate]:
+    ids = list(unique_ids)
+    fetched = gather(
+        {
+            unique_id: partial(interaction_fetch, account=account, unique_id=unique_id)
+            for unique_id in ids
+        },
+        pool_name="fetches",
+    )
+    candidates = []
+    for unique_id in ids:
+        interaction = fetched[unique_id].value
+        if interaction is None:
+            candidates.append(Candidate(unique_id, "", None, None, False, False))
+            continue
+        candidates.append(
+            Candidate(
+                unique_id=unique_id,
+                flow_name=interaction.flow_name,
+                started_at=interaction.started_at,
+                last_activity=interaction.last_activity,
+                is_live=interaction.is_live,
+                available=interaction.found,
+            )
+        )
+    # Newest activity first: the customer on the line is most likely the latest.
+    epoch = datetime.min.replace(tzinfo=timezone.get_current_timezone())
+    candidates.sort(key=lambda c: c.last_activity or epoch, reverse=True)
+    return candidates
+
+
+def photo_render(
+    *, account: XPlatformAccount, unique_id: str, key: str, size: str
+) -> images.RenderedImage:
+    """Return a photo of the interaction as a re-encoded thumbnail or full view.
+
+    The photo is found by its key among the flow's image paths, fetched once
+    with the account's maxSize, and both sizes are made and cached together.
+    Raises PhotoUnavailable with a reason for the agent.
+    """
+    photo_cache_key = cache_key(account, unique_id, "photo", key)
+    rendered: dict[str, images.RenderedImage] | None = cache.get(photo_cache_key)
+    if rendered is not None:
+        return rendered["thumb" if size == "thumb" else "full"]
+    interaction = interaction_fetch(account=account, unique_id=unique_id)
+    ref = next((p for p in interaction.photos if p.key == key), None)
+    if ref is None:
+        raise PhotoUnavailable(
+            "This photo is not part of the interaction.", failure=NOT_FOUND
+        )
+    if ref.rejected:
+        raise PhotoUnavailable(BAD_PATH.message, failure=BAD_PATH)
+    rendered = flights.run(
+        photo_cache_key,
+        lambda: _fetch_photo(account, unique_id, ref.path, photo_cache_key),
+    )
+    return rendered["thumb" if size == "thumb" else "full"]
+
+
+def _fetch_photo(
+    account: XPlatformAccount, unique_id: str, path: str, photo_cache_key: str
+) -> dict[str, images.RenderedImage]:
+    client = get_client(account)
+    try:
+        photo = client.photo(unique_id, path)
+    except XPlatformNotFound:
+        raise PhotoUnavailable(
+            "The X-Platform server no longer has this photo.", failure=NOT_FOUND
+        ) from None
+    except XPlatformError as exc:
+        raise PhotoUnavailable(agent_message(exc), failure=failure_of(exc)) from None
+    try:
+        rendered = {
+            "thumb": images.render_thumbnail(photo.content, size=THUMBNAIL_SIZE),
+            "full": images.render_photo(photo.content, max_size=account.photo_max_size),
+        }
+    except images.ImageRejected as exc:
+        raise PhotoUnavailable(
+            exc.reason, failure=image_failure(exc.code, exc.reason)
+        ) from None
+    cache.set(photo_cache_key, rendered, timeout=PHOTO_TTL)
+    return rendered
