@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.test import Client
@@ -14,6 +15,27 @@ from tests.support.simulator import simulator  # noqa: F401
 PASSWORD = "correct-horse-battery-staple-42"
 KEY_ACME = "acme-application-key-1234567890"
 KEY_GLOBEX = "globex-application-key-0987654321"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Run the SQLite test database from a file, not from memory.
+
+    With ``sqlite:///:memory:`` Django hands the live server's request threads
+    the test thread's one connection (an in-memory database exists only
+    inside its connection): concurrent requests then share its transaction
+    state, so two thumbnail requests collide in ``transaction.atomic()``, and
+    the shared-cache table locks fail at once ("database table is locked")
+    instead of waiting. A file gives every thread its own connection with
+    the WAL mode, IMMEDIATE transactions and busy timeout of production.
+    """
+    database = django_settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
+        test["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)

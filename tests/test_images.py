@@ -402,9 +402,11 @@ def test_multi_picture_jpeg_shows_the_first_picture_at_reduced_scale(monkeypatch
 def test_thumbnail_of_12_megapixel_jpeg_takes_under_a_second(jpeg_12mp):
     data = jpeg_12mp.read_bytes()
 
-    started = time.perf_counter()
+    # CPU time of this thread: the budget is the work, not how long other
+    # processes on a shared machine keep it waiting for a core.
+    started = time.thread_time()
     render_thumbnail(data)
-    elapsed = time.perf_counter() - started
+    elapsed = time.thread_time() - started
 
     assert elapsed < 1.0
 

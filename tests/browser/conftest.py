@@ -9,6 +9,7 @@ themselves when it (or the playwright package) is missing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from django.test import Client
 
 from interactions.models import XPlatformAccount
 from interactions.xplatform import client as xplatform
+from tests.browser import live_server as draining
 from tests.browser.helpers import (
     ACME,
     CHROMIUM,
@@ -118,9 +120,39 @@ class Session:
         return self.base_url + path
 
 
+# Longer than any request of these tests takes, even on a loaded machine.
+DRAIN_SECONDS = 30
+
+
+@pytest.fixture(scope="package")
+def live_server(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """pytest-django's live server, on a server that can wait for its requests.
+
+    Replaces pytest-django's session fixture of the same name for these
+    tests (its ``_live_server_helper`` still makes them transactional);
+    ``open_session`` uses it to let no request outlive its test.
+    """
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = draining.draining_live_server(addr)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def open_session(browser: Any, live_server: Any) -> Iterator[Callable[..., Session]]:
-    """Open a browser context, logged in as ``user`` (or anonymous)."""
+    """Open a browser context, logged in as ``user`` (or anonymous).
+
+    At the end of the test every context is closed first, so the pages start
+    no more thumbnail or live-refresh requests, and then the live server is
+    drained: the transactional teardown flushes the database only after the
+    last request the browser started has finished writing its access-log row
+    or thumbnail. This fixture is torn down before that flush because the
+    ``transactional_db`` fixture was set up before it.
+    """
     contexts: list[Any] = []
 
     def _open(user: User | None = None, **options: Any) -> Session:
@@ -151,6 +183,12 @@ def open_session(browser: Any, live_server: Any) -> Iterator[Callable[..., Sessi
     yield _open
     for context in contexts:
         context.close()
+    busy = draining.wait_idle(live_server, DRAIN_SECONDS)
+    if busy:
+        pytest.fail(
+            f"{busy} live-server request(s) still running {DRAIN_SECONDS} s "
+            "after the browser closed"
+        )
 
 
 # --- application state ----------------------------------------------------------

@@ -202,7 +202,7 @@ def test_lightbox_caption_time_is_the_agents_local_time(agent, open_session):
     page.locator(".photo .thumb").first.click()
     expect(page.locator("dialog#lightbox")).to_be_visible()
     # Both read "Step 6: Photos of the damage · HH:MM:SS".
-    expect(page.locator("#lightbox-caption")).to_have_text(label, timeout=1_000)
+    expect(page.locator("#lightbox-caption")).to_have_text(label)
 
 
 def test_broken_thumbnail_does_not_open_another_or_an_empty_photo(
@@ -225,5 +225,4 @@ def test_broken_thumbnail_does_not_open_another_or_an_empty_photo(
         expect(page.locator("#lightbox-image")).to_have_attribute(
             "src",
             photos.nth(0).locator(".thumb").get_attribute("data-full"),
-            timeout=1_000,
         )

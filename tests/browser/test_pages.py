@@ -27,14 +27,21 @@ def test_collector_sees_a_csp_violation(agent_session):
     """The detector itself works: an inline script injected at run time is refused."""
     page = agent_session.new_page()
     page.goto(agent_session.url("/"))
-    page.evaluate(
-        """() => {
-          const script = document.createElement("script");
-          script.textContent = "window.__inlineRan = true;";
-          document.body.appendChild(script);
-        }"""
-    )
-    page.wait_for_timeout(SETTLE_MS)
+    # Wait for both reports, not for a fixed time: on a busy machine they
+    # can come later than any fixed settling time.
+    with (
+        page.expect_console_message(
+            lambda m: "securitypolicyviolation: script-src" in m.text
+        ),
+        page.expect_console_message(lambda m: "Content Security Policy" in m.text),
+    ):
+        page.evaluate(
+            """() => {
+              const script = document.createElement("script");
+              script.textContent = "window.__inlineRan = true;";
+              document.body.appendChild(script);
+            }"""
+        )
     assert page.evaluate("window.__inlineRan === undefined")
     csp = agent_session.problems.csp()
     assert any("securitypolicyviolation: script-src" in m for m in csp), csp

@@ -104,11 +104,13 @@ def test_faults_ignore_unknown_routes(simulator):
 
 
 def test_clear_switches_everything_off(simulator):
-    simulator.faults.fail("*", status=503, times=None).latency(0.5)
+    # A latency far above what a loaded machine adds, so only a latency
+    # left on (not a slow scheduler) can break the bound.
+    simulator.faults.fail("*", status=503, times=None).latency(5)
     simulator.faults.clear()
     started = time.monotonic()
     assert simulator.get(SUMMARY, account=ACME).status == 200
-    assert time.monotonic() - started < 0.4
+    assert time.monotonic() - started < 4
     assert simulator.faults.active() == []
 
 
@@ -134,10 +136,10 @@ def test_latency_delays_every_call(simulator):
 
 
 def test_latency_per_method(simulator):
-    simulator.faults.latency(0.3, "photo")
+    simulator.faults.latency(5, "photo")
     started = time.monotonic()
     simulator.get(SUMMARY, account=ACME)
-    assert time.monotonic() - started < 0.25
+    assert time.monotonic() - started < 4
 
 
 def test_latency_from_the_constructor():

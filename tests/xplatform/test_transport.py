@@ -309,7 +309,9 @@ def test_read_timeout_raises_timeout_after_one_hit(upstream):
     elapsed, exc = _elapsed(lambda: client.full_flow("040100713"))
     assert isinstance(exc, XPlatformTimeout)
     assert exc.message == "The X-Platform server did not answer within 0.5 s."
-    assert READ_TIMEOUT - 0.05 < elapsed < READ_TIMEOUT + 0.5
+    # Stopped by the read timeout: before the deadline, long before the
+    # upstream's answer (the upper bound leaves room for a loaded machine).
+    assert READ_TIMEOUT - 0.05 < elapsed < DEADLINE
     assert len(upstream.hits) == 1
 
 
@@ -329,7 +331,8 @@ def test_trickling_server_hits_the_deadline(upstream):
     elapsed, exc = _elapsed(lambda: client.full_flow("040100713"))
     assert isinstance(exc, XPlatformTimeout)
     assert "took longer than 1.5 s" in exc.message
-    assert DEADLINE - 0.05 < elapsed < DEADLINE + 0.4
+    # The whole answer would take 10 s; the slack is for a loaded machine.
+    assert DEADLINE - 0.05 < elapsed < DEADLINE + 1.5
     assert len(upstream.hits) == 1
 
 
@@ -393,7 +396,7 @@ def test_retry_after_beyond_the_deadline_stops_retrying(upstream):
     elapsed, exc = _elapsed(lambda: make_client(upstream).full_flow("040100713"))
     assert isinstance(exc, XPlatformUnavailable)
     assert len(upstream.hits) == 1
-    assert elapsed < 0.5
+    assert elapsed < DEADLINE  # a 60 s wait would run into the deadline
 
 
 def test_mid_body_reset_is_not_retried(upstream):
@@ -531,7 +534,7 @@ def test_huge_content_length_is_refused_before_reading(upstream):
     elapsed, exc = _elapsed(lambda: make_client(upstream).full_flow("040100713"))
     assert isinstance(exc, XPlatformTooLarge)
     assert exc.limit == JSON_CAP
-    assert elapsed < 0.5
+    assert elapsed < DEADLINE  # not read until the deadline
 
 
 def test_endless_chunks_stop_at_the_cap(upstream):
@@ -598,8 +601,8 @@ def test_breaker_opens_after_five_failures_and_sends_nothing(upstream):
     assert (
         exc.message == "The X-Platform server is unavailable; retrying in about 30 s."
     )
-    assert len(upstream.hits) == 5
-    assert elapsed < 0.1
+    assert len(upstream.hits) == 5  # nothing was sent
+    assert elapsed < READ_TIMEOUT  # nor waited for
 
 
 def test_breaker_is_per_base_url_and_shared_by_clients(upstream):
