@@ -11,7 +11,7 @@ import pytest
 from interactions import services
 from interactions.models import XPlatformAccount
 from interactions.simulator import data
-from interactions.xplatform import client as xplatform
+from interactions.xplatform.errors import XPlatformNotFound, XPlatformUnavailable
 from interactions.xplatform.schemas import FlowPage, FullFlow, NavButton
 from interactions.xplatform.validators import InvalidValue
 
@@ -140,7 +140,7 @@ def test_lookup_by_shared_phone_returns_candidates_newest_first(account):
 
 def test_lookup_when_every_attempt_fails_raises(account, simulator):
     simulator.faults.fail("uniqueId", status=500, times=None)
-    with pytest.raises(xplatform.XPlatformUnavailable):
+    with pytest.raises(XPlatformUnavailable):
         services.interaction_lookup(account=account, query="0407013", kind="dtmf")
 
 
@@ -177,7 +177,7 @@ def _interaction(pages, account=None):
     return services.Interaction(
         account=account,
         unique_id="1",
-        summary=services.Part(error=xplatform.XPlatformNotFound()),
+        summary=services.Part(error=XPlatformNotFound()),
         flow=services.Part(value=FullFlow(tuple(pages))),
         variable_sets=(),
         fetched_at=NOW,

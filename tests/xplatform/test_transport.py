@@ -21,16 +21,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pybreaker
 import pytest
 
-from interactions.xplatform import client as client_module
+from interactions.xplatform import breaker as breaker_module
 from interactions.xplatform.client import (
-    AccountConfig,
-    CallerAttribute,
-    CallPolicy,
     ConnectionOutcome,
     XPlatformClient,
     clear_clients,
     get_client,
 )
+from interactions.xplatform.config import AccountConfig, CallerAttribute, CallPolicy
 from interactions.xplatform.errors import (
     XPlatformAuthError,
     XPlatformBadRequest,
@@ -502,7 +500,7 @@ def test_redirect_is_not_followed(upstream, caplog):
         location = f"{other.base_url}/steal"
         upstream.default = raw_answer(302, Location=location)
         with (
-            caplog.at_level(logging.WARNING, logger="interactions.xplatform.client"),
+            caplog.at_level(logging.WARNING, logger="interactions.xplatform.fetch"),
             pytest.raises(XPlatformResponseError, match="redirect") as info,
         ):
             make_client(upstream).full_flow("040100713")
@@ -626,10 +624,10 @@ def test_breaker_closes_after_reset_timeout_and_a_success(upstream, monkeypatch)
             return datetime.now(tz) + timedelta(seconds=31)
 
     monkeypatch.setattr(pybreaker, "datetime", Later)
-    monkeypatch.setattr(client_module, "datetime", Later)
+    monkeypatch.setattr(breaker_module, "datetime", Later)
     upstream.default = json_answer([])
     assert client.full_flow("040100713").pages == ()
-    breaker = client_module._breakers[upstream.base_url]
+    breaker = breaker_module._breakers[upstream.base_url]
     assert breaker.breaker.current_state == pybreaker.STATE_CLOSED
     assert len(upstream.hits) == 6
 
