@@ -372,7 +372,7 @@ class XPlatformClient:
             "Connected: the X-Platform server accepted the credentials.",
         )
 
-    # --- transport ---
+    # --- the call policy ---
 
     def _json(self, endpoint: str, url: str) -> JSONValue:
         answer = self._get(
