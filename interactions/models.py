@@ -19,7 +19,7 @@ from interactions.xplatform.hosts import BaseUrlError, normalise_base_url
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
-    from interactions.xplatform.client import AccountConfig
+    from interactions.xplatform.config import AccountConfig
 
 _IDENTIFIER = r"^[A-Za-z0-9_-]{1,64}$"
 _SET_LIST = re.compile(r"^\s*[A-Za-z0-9_-]{1,64}(\s*,\s*[A-Za-z0-9_-]{1,64})*\s*$")
@@ -200,7 +200,7 @@ class XPlatformAccount(models.Model):
             plaintext = str(key)
         else:
             raise CredentialDecryptError("No application key is stored.")
-        from interactions.xplatform.client import AccountConfig
+        from interactions.xplatform.config import AccountConfig
 
         return AccountConfig(
             base_url=normalise_base_url(

@@ -37,6 +37,7 @@ from interactions.fields import CredentialDecryptError
 from interactions.interaction import Candidate, Interaction, LookupResult, Part
 from interactions.models import XPlatformAccount
 from interactions.xplatform import client as xplatform
+from interactions.xplatform.config import CallerAttribute
 from interactions.xplatform.errors import (
     XPlatformError,
     XPlatformNotFound,
@@ -155,7 +156,7 @@ def _attempt_call(
     method: Method,
     value: str,
 ) -> Callable[[], list[str]]:
-    def by_attribute(attribute: xplatform.CallerAttribute) -> Callable[[], list[str]]:
+    def by_attribute(attribute: CallerAttribute) -> Callable[[], list[str]]:
         return lambda: list(client.unique_ids(attribute, value).ids)
 
     if method is Method.UNIQUE_ID:
@@ -193,10 +194,10 @@ def _attempt_call(
 
         return by_dnid
     attribute = {
-        Method.CALL_RETURN: xplatform.CallerAttribute.CALL_RETURN,
-        Method.CLICK_TO_CALL: xplatform.CallerAttribute.CLICK_TO_CALL,
-        Method.DTMF: xplatform.CallerAttribute.DTMF,
-        Method.HISTORY_SEARCH_ID: xplatform.CallerAttribute.HISTORY_SEARCH_ID,
+        Method.CALL_RETURN: CallerAttribute.CALL_RETURN,
+        Method.CLICK_TO_CALL: CallerAttribute.CLICK_TO_CALL,
+        Method.DTMF: CallerAttribute.DTMF,
+        Method.HISTORY_SEARCH_ID: CallerAttribute.HISTORY_SEARCH_ID,
     }[method]
     return by_attribute(attribute)
 

@@ -12,7 +12,7 @@ from interactions import errors, upstream
 from interactions.interaction import Interaction, Part
 from interactions.models import XPlatformAccount
 from interactions.simulator import data
-from interactions.xplatform import client as xplatform
+from interactions.xplatform.errors import XPlatformNotFound, XPlatformUnavailable
 from interactions.xplatform.schemas import FlowPage, FullFlow, NavButton
 from interactions.xplatform.validators import InvalidValue
 
@@ -141,7 +141,7 @@ def test_lookup_by_shared_phone_returns_candidates_newest_first(account):
 
 def test_lookup_when_every_attempt_fails_raises(account, simulator):
     simulator.faults.fail("uniqueId", status=500, times=None)
-    with pytest.raises(xplatform.XPlatformUnavailable):
+    with pytest.raises(XPlatformUnavailable):
         upstream.interaction_lookup(account=account, query="0407013", kind="dtmf")
 
 
@@ -178,7 +178,7 @@ def _interaction(pages, account=None):
     return Interaction(
         account=account,
         unique_id="1",
-        summary=Part(error=xplatform.XPlatformNotFound()),
+        summary=Part(error=XPlatformNotFound()),
         flow=Part(value=FullFlow(tuple(pages))),
         variable_sets=(),
         fetched_at=NOW,

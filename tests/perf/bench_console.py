@@ -59,7 +59,7 @@ from interactions.simulator.app import make_app  # noqa: E402
 from interactions.simulator.clock import ManualClock  # noqa: E402
 from interactions.simulator.faults import Faults  # noqa: E402
 from interactions.simulator.server import serve  # noqa: E402
-from interactions.xplatform import client as xplatform  # noqa: E402
+from interactions.xplatform.config import CallerAttribute  # noqa: E402
 from interactions.xplatform.errors import XPlatformNotFound  # noqa: E402
 
 LATENCY = 0.1
@@ -171,9 +171,7 @@ def _run(  # type: ignore[no-untyped-def]
         bounds_uid.append(max(calls))
         sums_uid.append(sum(calls))
         rt = _timed(
-            lambda: client.unique_ids(
-                xplatform.CallerAttribute.CLICK_TO_CALL, "6465550177"
-            )
+            lambda: client.unique_ids(CallerAttribute.CLICK_TO_CALL, "6465550177")
         )
         lookup_rt.append(rt)
         calls = call_times(data.UUID_UNIQUE_ID)

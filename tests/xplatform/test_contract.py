@@ -1,7 +1,7 @@
 """The real client against the real simulator over loopback HTTP.
 
 Every method and URL form, every documented error and every simulator fault
-must end in the right result or the right named error (security.md R-HTTP-06).
+must end in the right result or the right named error (docs/security.md R-HTTP-06).
 The ``simulator`` fixture comes from ``tests/conftest.py``.
 """
 
@@ -31,13 +31,11 @@ from interactions.simulator.data import (
     UUID_UNIQUE_ID,
 )
 from interactions.xplatform.client import (
-    AccountConfig,
-    CallerAttribute,
-    CallPolicy,
     ConnectionOutcome,
     XPlatformClient,
     clear_clients,
 )
+from interactions.xplatform.config import AccountConfig, CallerAttribute, CallPolicy
 from interactions.xplatform.errors import (
     XPlatformAuthError,
     XPlatformBadRequest,

@@ -1,4 +1,4 @@
-"""The URL builder (security.md R-URL-01, decision g)."""
+"""The URL builder of ``urls.py`` (docs/security.md R-URL-01, decision g)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from urllib3.util import parse_url
 
-from interactions.xplatform.client import AccountConfig, PhotoPath, build_upstream_url
+from interactions.xplatform.config import AccountConfig
+from interactions.xplatform.urls import PhotoPath, build_upstream_url
 from interactions.xplatform.validators import (
     InvalidValue,
     validate_caller_attribute_value,

@@ -1,0 +1,120 @@
+"""The circuit breaker of ``breaker.py`` (docs/security.md R-HTTP-04).
+
+Real calls to the scripted loopback upstream of ``tests/xplatform/upstream.py``
+open, skip and close the per-base-URL breaker.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pybreaker
+import pytest
+
+from interactions.xplatform import breaker as breaker_module
+from interactions.xplatform.client import ConnectionOutcome
+from interactions.xplatform.config import CallPolicy
+from interactions.xplatform.errors import (
+    XPlatformError,
+    XPlatformTimeout,
+    XPlatformUnavailable,
+)
+from tests.xplatform.upstream import (
+    POLICY,
+    READ_TIMEOUT,
+    json_answer,
+    make_client,
+    no_retry_policy,
+    raw_answer,
+    sleepy,
+    timed,
+)
+
+pytestmark = pytest.mark.usefixtures("fresh_registry")
+
+
+# --- R-HTTP-04: circuit breaker ---------------------------------------------------
+
+
+def test_breaker_opens_after_five_failures_and_sends_nothing(upstream):
+    upstream.default = raw_answer(503)
+    client = make_client(upstream, policy=no_retry_policy())
+    for _ in range(5):
+        with pytest.raises(XPlatformUnavailable) as info:
+            client.full_flow("040100713")
+        assert info.value.status == 503
+    assert len(upstream.hits) == 5
+    elapsed, exc = timed(lambda: client.full_flow("040100713"))
+    assert isinstance(exc, XPlatformUnavailable)
+    assert (
+        exc.message == "The X-Platform server is unavailable; retrying in about 30 s."
+    )
+    assert len(upstream.hits) == 5
+    assert elapsed < READ_TIMEOUT  # nor waited for
+
+
+def test_breaker_is_per_base_url_and_shared_by_clients(upstream):
+    upstream.default = raw_answer(503)
+    for _ in range(5):
+        with pytest.raises(XPlatformUnavailable):
+            make_client(upstream, policy=no_retry_policy()).summary("040100713")
+    other_account = make_client(upstream, account_id="other")
+    with pytest.raises(XPlatformUnavailable, match="retrying in about 30 s"):
+        other_account.summary("040100713")
+    assert len(upstream.hits) == 5
+
+
+def test_breaker_closes_after_reset_timeout_and_a_success(upstream, monkeypatch):
+    upstream.default = raw_answer(503)
+    client = make_client(upstream, policy=no_retry_policy())
+    for _ in range(5):
+        with pytest.raises(XPlatformUnavailable):
+            client.full_flow("040100713")
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + timedelta(seconds=31)
+
+    monkeypatch.setattr(pybreaker, "datetime", Later)
+    monkeypatch.setattr(breaker_module, "datetime", Later)
+    upstream.default = json_answer([])
+    assert client.full_flow("040100713").pages == ()
+    breaker = breaker_module._breakers[upstream.base_url]
+    assert breaker.breaker.current_state == pybreaker.STATE_CLOSED
+    assert len(upstream.hits) == 6
+
+
+@pytest.mark.parametrize(
+    "behaviour", [raw_answer(404), raw_answer(401), raw_answer(429)]
+)
+def test_4xx_do_not_open_the_breaker(upstream, behaviour):
+    upstream.default = behaviour
+    client = make_client(upstream, policy=no_retry_policy())
+    for _ in range(7):
+        with pytest.raises(XPlatformError):
+            client.full_flow("040100713")
+    assert len(upstream.hits) == 7
+
+
+def test_timeouts_count_for_the_breaker(upstream):
+    policy = CallPolicy(**{**POLICY.__dict__, "retries": 0, "read_timeout": 0.1})
+    upstream.default = sleepy(0.3)
+    client = make_client(upstream, policy=policy)
+    for _ in range(5):
+        with pytest.raises(XPlatformTimeout):
+            client.full_flow("040100713")
+    with pytest.raises(XPlatformUnavailable, match="retrying"):
+        client.full_flow("040100713")
+    assert len(upstream.hits) == 5
+
+
+def test_connection_check_bypasses_an_open_breaker(upstream):
+    upstream.default = raw_answer(503)
+    client = make_client(upstream, policy=no_retry_policy())
+    for _ in range(5):
+        with pytest.raises(XPlatformUnavailable):
+            client.full_flow("040100713")
+    upstream.default = raw_answer(404)
+    assert client.check_connection().outcome is ConnectionOutcome.OK
+    assert len(upstream.hits) == 6
