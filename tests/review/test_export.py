@@ -21,8 +21,10 @@ def _read(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content)))
 
 
-def test_export_is_a_streamed_csv_attachment_never_cached(sim_accounts, review):
-    response = review.get(EXPORT)
+def test_export_is_a_streamed_csv_attachment_never_cached(
+    sim_accounts, supervisor_client
+):
+    response = supervisor_client.get(EXPORT)
     assert response.status_code == 200
     assert response.streaming is True
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -33,14 +35,14 @@ def test_export_is_a_streamed_csv_attachment_never_cached(sim_accounts, review):
     assert _read(response)[0] == CSV_HEADER
 
 
-def test_export_rows_hold_every_column(sim_accounts, review):
+def test_export_rows_hold_every_column(sim_accounts, supervisor_client):
     row = access_row(
         sim_accounts["acme"], interaction_id="0909015", action="search",
         outcome="upstream_error", error_kind="timeout", search_kind="phone",
         query_masked="1 ••• ••• 0100", flow_name="Billing", has_photos=False,
         duration_ms=321, source="page",
     )  # fmt: skip
-    lines = _read(review.get(EXPORT))
+    lines = _read(supervisor_client.get(EXPORT))
     assert lines[1] == [
         row.created_at.isoformat(),
         "agnes",
@@ -59,15 +61,17 @@ def test_export_rows_hold_every_column(sim_accounts, review):
     ]
 
 
-def test_export_follows_the_filters(sim_accounts, review):
+def test_export_follows_the_filters(sim_accounts, supervisor_client):
     access_row(sim_accounts["acme"], interaction_id="1000001", outcome="denied")
     access_row(sim_accounts["acme"], interaction_id="1000002", outcome="found")
     access_row(sim_accounts["northwind"], interaction_id="1000003", outcome="denied")
-    lines = _read(review.get(EXPORT, {"outcome": "denied", "account": "sim-acme"}))
+    lines = _read(
+        supervisor_client.get(EXPORT, {"outcome": "denied", "account": "sim-acme"})
+    )
     assert [line[8] for line in lines[1:]] == ["1000001"]
 
 
-def test_cells_that_would_run_as_formulas_are_quoted(sim_accounts, review):
+def test_cells_that_would_run_as_formulas_are_quoted(sim_accounts, supervisor_client):
     access_row(
         sim_accounts["acme"],
         interaction_id="1000001",
@@ -76,41 +80,47 @@ def test_cells_that_would_run_as_formulas_are_quoted(sim_accounts, review):
         username="@admin",
         search_kind="-1+1",
     )
-    line = _read(review.get(EXPORT, {"outcome": "found"}))[1]
+    line = _read(supervisor_client.get(EXPORT, {"outcome": "found"}))[1]
     assert line[9] == '\'=HYPERLINK("http://evil")'
     assert line[6] == "'+1 ••• ••• 0100"
     assert line[1] == "'@admin"
     assert line[7] == "'-1+1"
 
 
-def test_export_is_recorded_once_per_account_it_covers(sim_accounts, review):
-    _read(review.get(EXPORT, {"outcome": "denied"}))
+def test_export_is_recorded_once_per_account_it_covers(sim_accounts, supervisor_client):
+    _read(supervisor_client.get(EXPORT, {"outcome": "denied"}))
     exports = InteractionAccess.objects.filter(action="export").order_by("pk")
     assert sorted(e.account_slug for e in exports) == ["sim-acme", "sim-northwind"]
     assert {e.username for e in exports} == {"sam"}
     assert {e.query_masked for e in exports} == {"outcome=denied"}
 
 
-def test_export_of_one_account_is_recorded_once(sim_accounts, review):
-    _read(review.get(EXPORT, {"account": "sim-northwind"}))
+def test_export_of_one_account_is_recorded_once(sim_accounts, supervisor_client):
+    _read(supervisor_client.get(EXPORT, {"account": "sim-northwind"}))
     export = InteractionAccess.objects.get(action="export")
     assert export.account == sim_accounts["northwind"]
 
 
-def test_export_leaves_out_rows_written_after_it_started(sim_accounts, review):
+def test_export_leaves_out_rows_written_after_it_started(
+    sim_accounts, supervisor_client
+):
     access_row(sim_accounts["acme"], interaction_id="1000001")
-    lines = _read(review.get(EXPORT))
+    lines = _read(supervisor_client.get(EXPORT))
     # Only the row that existed before: not the export's own access-log rows.
     assert [line[4] for line in lines[1:]] == ["view"]
 
 
-def test_export_with_invalid_filters_is_refused_and_not_recorded(sim_accounts, review):
-    response = review.get(EXPORT, {"date_from": "2026-05-10", "date_to": "2026-05-01"})
+def test_export_with_invalid_filters_is_refused_and_not_recorded(
+    sim_accounts, supervisor_client
+):
+    response = supervisor_client.get(
+        EXPORT, {"date_from": "2026-05-10", "date_to": "2026-05-01"}
+    )
     assert response.status_code == 400
     assert not InteractionAccess.objects.filter(action="export").exists()
 
 
-def test_hundred_thousand_rows_stream_in_little_memory(sim_accounts, review):
+def test_hundred_thousand_rows_stream_in_little_memory(sim_accounts, supervisor_client):
     acme = sim_accounts["acme"]
     InteractionAccess.objects.bulk_create(
         (
@@ -126,7 +136,7 @@ def test_hundred_thousand_rows_stream_in_little_memory(sim_accounts, review):
     )  # fmt: skip
     tracemalloc.start()
     try:
-        response = review.get(EXPORT)
+        response = supervisor_client.get(EXPORT)
         lines = 0
         size = 0
         for chunk in response.streaming_content:
@@ -145,6 +155,6 @@ def test_hundred_thousand_rows_stream_in_little_memory(sim_accounts, review):
 
 
 @pytest.mark.parametrize("value", ["", "plain", "0909015"])
-def test_harmless_cells_are_left_as_they_are(sim_accounts, review, value):
+def test_harmless_cells_are_left_as_they_are(sim_accounts, supervisor_client, value):
     access_row(sim_accounts["acme"], flow_name=value)
-    assert _read(review.get(EXPORT))[1][9] == value
+    assert _read(supervisor_client.get(EXPORT))[1][9] == value
