@@ -5,13 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from interactions import services
 from interactions.models import XPlatformAccount
 from interactions.simulator import data
-from interactions.xplatform import client as xplatform
+from interactions.xplatform.errors import XPlatformNotFound, XPlatformUnavailable
 from interactions.xplatform.schemas import FlowPage, FullFlow, NavButton
 from interactions.xplatform.validators import InvalidValue
 
@@ -140,7 +141,7 @@ def test_lookup_by_shared_phone_returns_candidates_newest_first(account):
 
 def test_lookup_when_every_attempt_fails_raises(account, simulator):
     simulator.faults.fail("uniqueId", status=500, times=None)
-    with pytest.raises(xplatform.XPlatformUnavailable):
+    with pytest.raises(XPlatformUnavailable):
         services.interaction_lookup(account=account, query="0407013", kind="dtmf")
 
 
@@ -152,7 +153,7 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 def _page(minutes_ago: float, *, right: NavButton | None, asks: bool = True):
     from interactions.xplatform.schemas import FlowChoice, FlowSection
 
-    sections = ()
+    sections: tuple[FlowSection, ...] = ()
     if asks:
         choice = FlowChoice("c", "x", "", "q", "textInput", None)
         sections = (
@@ -173,11 +174,14 @@ NEXT = NavButton("Next", "server://navigationType?type=NEXT", "NEXT", True)
 FINISH = NavButton("Done", "server://navigationType?type=FINISH", "FINISH", True)
 
 
-def _interaction(pages, account=None):
+def _interaction(
+    pages: list[FlowPage],
+    account: Any = None,  # liveness never reads it
+) -> services.Interaction:
     return services.Interaction(
         account=account,
         unique_id="1",
-        summary=services.Part(error=xplatform.XPlatformNotFound()),
+        summary=services.Part(error=XPlatformNotFound()),
         flow=services.Part(value=FullFlow(tuple(pages))),
         variable_sets=(),
         fetched_at=NOW,

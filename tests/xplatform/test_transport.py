@@ -17,6 +17,7 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pybreaker
 import pytest
@@ -181,7 +182,7 @@ def _fresh_registry() -> Iterator[None]:
 
 
 def make_client(
-    server: _Server, policy: CallPolicy = POLICY, **account: object
+    server: _Server, policy: CallPolicy = POLICY, **account: Any
 ) -> XPlatformClient:
     config = AccountConfig(
         **{
@@ -277,7 +278,7 @@ def test_concurrent_calls_never_exceed_the_pool_size(upstream, caplog):
 
 def test_invalid_values_make_no_request(upstream):
     client = make_client(upstream)
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: client.full_flow("../x"),
         lambda: client.summary("a/b"),
         lambda: client.variable_set("040100709", "a?b"),
