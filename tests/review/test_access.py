@@ -7,7 +7,6 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
@@ -53,8 +52,8 @@ def test_agent_gets_404_on_every_review_url(acme_snapshot, agent_client):
         assert agent_client.get(url).status_code == 404, url
 
 
-def test_user_without_role_gets_404_on_every_review_url(acme_snapshot, sim_accounts):
-    client = logged_in(User.objects.create_user("nobody", password="x-123456789"))
+def test_user_without_role_gets_404_on_every_review_url(acme_snapshot, norole):
+    client = logged_in(norole)
     for url in _review_urls(acme_snapshot):
         assert client.get(url).status_code == 404, url
 
