@@ -1,20 +1,45 @@
-"""The cast: an agent, a supervisor, an admin and an outsider, two accounts."""
+"""The cast, once for the whole suite, and the fixtures every package shares.
+
+People (one role each, the role groups come from migration 0002_roles):
+
+- ``agent``       Agnes, an agent of the home account
+- ``supervisor``  Sam, supervisor of the home account
+- ``admin_user``  Ada, admin (staff) of the home account
+- ``outsider``    Oscar, an agent of the away account only
+- ``away_supervisor``  Petra, supervisor of the away account only
+- ``norole``      Nobody, signed in but with no role and no account
+
+Accounts: ``acme`` and ``globex`` are offline rows (no server behind them);
+``sim_accounts`` are Acme and Northwind served by the X-Platform simulator.
+The cast works on ``home`` and ``away``: Acme and Globex by default; the
+packages that talk to the simulator (api, review, browser) override those two
+fixtures with ``sim_accounts``, so the same people work on the simulator's
+accounts there. ``*_client`` fixtures are the people signed in.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
+from pytest_django.fixtures import Settings
 
-from interactions.models import AccountAssignment, XPlatformAccount
+from interactions.models import XPlatformAccount
+from interactions.simulator import data
 from interactions.xplatform import client as xplatform
-from tests.support.simulator import simulator  # noqa: F401
+from tests.support.console import PASSWORD, logged_in, make_user, sim_account
+from tests.support.simulator import RunningSimulator, simulator
 
-PASSWORD = "correct-horse-battery-staple-42"
+__all__ = ["KEY_ACME", "KEY_GLOBEX", "PASSWORD", "simulator"]
+
 KEY_ACME = "acme-application-key-1234567890"
 KEY_GLOBEX = "globex-application-key-0987654321"
+SIM_ACME = data.DEMO_ACCOUNTS[0]
+SIM_NORTHWIND = data.DEMO_ACCOUNTS[1]
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +64,7 @@ def django_db_modify_db_settings(
 
 
 @pytest.fixture(autouse=True)
-def _fresh_upstream_state():
+def _fresh_upstream_state() -> Iterator[None]:
     """Cached parts, rate-limit counters and pooled clients never leak between tests."""
     cache.clear()
     xplatform.clear_clients()
@@ -48,13 +73,16 @@ def _fresh_upstream_state():
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings):
+def _fast_hasher(settings: Settings) -> None:
     # Argon2 is deliberately slow; tests of hashing itself override this.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# --- accounts --------------------------------------------------------------------
+
+
 @pytest.fixture
-def acme(db) -> XPlatformAccount:
+def acme(db: None) -> XPlatformAccount:
     return XPlatformAccount.objects.create(
         name="Acme Insurance",
         slug="acme",
@@ -67,7 +95,7 @@ def acme(db) -> XPlatformAccount:
 
 
 @pytest.fixture
-def globex(db) -> XPlatformAccount:
+def globex(db: None) -> XPlatformAccount:
     return XPlatformAccount.objects.create(
         name="Globex Telecom",
         slug="globex",
@@ -78,64 +106,85 @@ def globex(db) -> XPlatformAccount:
     )
 
 
-def _user(username: str, role: str | None, accounts, *, staff=False) -> User:
-    user = User.objects.create_user(username, f"{username}@example.com", PASSWORD)
-    user.is_staff = staff
-    user.save()
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    for account in accounts:
-        AccountAssignment.objects.create(user=user, account=account)
-    return user
+@pytest.fixture
+def sim_accounts(simulator: RunningSimulator, db: None) -> dict[str, XPlatformAccount]:
+    """Acme and Northwind on this test's simulator (slugs sim-acme, sim-northwind)."""
+    return {
+        "acme": sim_account(SIM_ACME, simulator.base_url),
+        "northwind": sim_account(SIM_NORTHWIND, simulator.base_url),
+    }
 
 
 @pytest.fixture
-def agent(acme) -> User:
-    return _user("alice", "agent", [acme])
+def home(acme: XPlatformAccount) -> XPlatformAccount:
+    """The account the cast works on (overridden where the simulator serves it)."""
+    return acme
 
 
 @pytest.fixture
-def supervisor(acme) -> User:
-    return _user("sam", "supervisor", [acme])
+def away(globex: XPlatformAccount) -> XPlatformAccount:
+    """The other account: the outsider's and the away supervisor's."""
+    return globex
+
+
+# --- people ----------------------------------------------------------------------
 
 
 @pytest.fixture
-def admin_user(acme) -> User:
-    return _user("ada", "admin", [acme], staff=True)
+def agent(home: XPlatformAccount) -> User:
+    return make_user("agnes", "agent", [home])
 
 
 @pytest.fixture
-def outsider(globex) -> User:
-    """An agent of another account."""
-    return _user("oscar", "agent", [globex])
+def supervisor(home: XPlatformAccount) -> User:
+    return make_user("sam", "supervisor", [home])
 
 
 @pytest.fixture
-def norole(db) -> User:
-    return _user("nobody", None, [])
-
-
-def _client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+def admin_user(home: XPlatformAccount) -> User:
+    return make_user("ada", "admin", [home], staff=True)
 
 
 @pytest.fixture
-def agent_client(agent) -> Client:
-    return _client_for(agent)
+def outsider(away: XPlatformAccount) -> User:
+    """An agent of the other account."""
+    return make_user("oscar", "agent", [away])
 
 
 @pytest.fixture
-def supervisor_client(supervisor) -> Client:
-    return _client_for(supervisor)
+def away_supervisor(away: XPlatformAccount) -> User:
+    """A supervisor of the other account only."""
+    return make_user("petra", "supervisor", [away])
 
 
 @pytest.fixture
-def console_admin_client(admin_user) -> Client:
-    return _client_for(admin_user)
+def norole(db: None) -> User:
+    return make_user("nobody", None, [])
+
+
+# --- people, signed in -------------------------------------------------------------
 
 
 @pytest.fixture
-def outsider_client(outsider) -> Client:
-    return _client_for(outsider)
+def agent_client(agent: User) -> Client:
+    return logged_in(agent)
+
+
+@pytest.fixture
+def supervisor_client(supervisor: User) -> Client:
+    return logged_in(supervisor)
+
+
+@pytest.fixture
+def console_admin_client(admin_user: User) -> Client:
+    return logged_in(admin_user)
+
+
+@pytest.fixture
+def outsider_client(outsider: User) -> Client:
+    return logged_in(outsider)
+
+
+@pytest.fixture
+def away_supervisor_client(away_supervisor: User) -> Client:
+    return logged_in(away_supervisor)

@@ -13,15 +13,15 @@ import csv
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from interactions import upstream
-from interactions.models import AccountAssignment, InteractionSnapshot, XPlatformAccount
+from interactions.models import InteractionSnapshot, XPlatformAccount
 from interactions.simulator import data
-from interactions.xplatform import client as xplatform
+from tests.support.console import logged_in, make_user, sim_account
+from tests.support.simulator import RunningSimulator
 
 MATRIX = Path(__file__).with_name("authz_matrix.csv")
 ROLES = ("anonymous", "agent", "supervisor", "admin", "admin_other")
@@ -53,40 +53,26 @@ def test_every_url_pattern_has_a_row():
 
 
 @pytest.fixture
-def world(simulator, db):
-    cache.clear()
-    xplatform.clear_clients()
+def home(simulator: RunningSimulator, db: None) -> XPlatformAccount:
+    """Account A: the simulator's Acme, under its plain slug."""
+    return sim_account(ACME, simulator.base_url, slug=ACME.slug)
 
-    def account(demo) -> XPlatformAccount:
-        return XPlatformAccount.objects.create(
-            name=demo.name,
-            slug=demo.slug,
-            base_url=simulator.base_url,
-            account_id=demo.account_id,
-            application_key=demo.application_key,
-            environment_name=demo.environment_name or "",
-            variable_sets=",".join(demo.variable_sets),
-        )
 
-    acme, northwind = account(ACME), account(NORTHWIND)
+@pytest.fixture
+def away(simulator: RunningSimulator, db: None) -> XPlatformAccount:
+    """Account B: the simulator's Northwind."""
+    return sim_account(NORTHWIND, simulator.base_url, slug=NORTHWIND.slug)
 
-    def user(name: str, role: str, accounts, *, staff: bool = False) -> Client:
-        person = User.objects.create_user(name, password="unused-password-123")
-        person.is_staff = staff
-        person.save()
-        person.groups.add(Group.objects.get(name=role))
-        for item in accounts:
-            AccountAssignment.objects.create(user=person, account=item)
-        client = Client()
-        client.force_login(person)
-        return client
 
+@pytest.fixture
+def world(home, away, agent_client, supervisor_client, console_admin_client):
+    acme = home
     clients = {
         "anonymous": Client(),
-        "agent": user("agent", "agent", [acme]),
-        "supervisor": user("supervisor", "supervisor", [acme]),
-        "admin": user("admin", "admin", [acme], staff=True),
-        "admin_other": user("admin_other", "admin", [northwind], staff=True),
+        "agent": agent_client,
+        "supervisor": supervisor_client,
+        "admin": console_admin_client,
+        "admin_other": logged_in(make_user("admin_other", "admin", [away], staff=True)),
     }
     uid = data.LEADING_ZERO_UNIQUE_ID
     interaction = upstream.interaction_fetch(account=acme, unique_id=uid)

@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from interactions.caller_query import Method, SearchKind, parse_query
+from interactions.caller_query import Method, ParsedQuery, SearchKind, parse_query
 from interactions.xplatform.validators import InvalidValue
 
 SAFE_VALUE = re.compile(r"\+?[A-Za-z0-9_-]{1,64}")
 
 
-def methods(query):
+def methods(query: ParsedQuery) -> list[tuple[Method, str]]:
     return [(a.method, a.value) for a in query.attempts]
 
 

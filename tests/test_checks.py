@@ -18,7 +18,7 @@ def _production_hashers(settings):
     ]
 
 
-def _ids(**_):
+def _ids(**_: object) -> set[str | None]:
     return {message.id for message in check_security_settings()}
 
 

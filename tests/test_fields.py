@@ -24,7 +24,9 @@ def _raw_key_column(account: XPlatformAccount) -> str:
             "SELECT application_key FROM interactions_xplatformaccount WHERE id = %s",
             [account.pk],
         )
-        return cursor.fetchone()[0]
+        row = cursor.fetchone()
+        assert row is not None
+        return str(row[0])
 
 
 def test_raw_table_holds_only_a_fernet_token(acme):

@@ -53,7 +53,9 @@ def test_cache_is_shared_through_redis():
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
     cache.set("shared-probe", "seen-by-another-process", timeout=30)
     other = redis.Redis.from_url(os.environ["REDIS_URL"])
-    keys = [k.decode() for k in other.keys("*shared-probe*")]
+    keys = [
+        k.decode() if isinstance(k, bytes) else k for k in other.keys("*shared-probe*")
+    ]
     assert keys, "the value did not reach the Redis server"
     assert cache.get("shared-probe") == "seen-by-another-process"
     cache.delete("shared-probe")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -153,7 +154,7 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 def _page(minutes_ago: float, *, right: NavButton | None, asks: bool = True):
     from interactions.xplatform.schemas import FlowChoice, FlowSection
 
-    sections = ()
+    sections: tuple[FlowSection, ...] = ()
     if asks:
         choice = FlowChoice("c", "x", "", "q", "textInput", None)
         sections = (
@@ -174,7 +175,10 @@ NEXT = NavButton("Next", "server://navigationType?type=NEXT", "NEXT", True)
 FINISH = NavButton("Done", "server://navigationType?type=FINISH", "FINISH", True)
 
 
-def _interaction(pages, account=None):
+def _interaction(
+    pages: list[FlowPage],
+    account: Any = None,  # liveness never reads it
+) -> Interaction:
     return Interaction(
         account=account,
         unique_id="1",

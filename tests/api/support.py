@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.test import Client
 
-from interactions.models import AccountAssignment, InteractionAccess
-from tests.support import console
+from interactions.models import InteractionAccess
 
 
 def rows() -> list[InteractionAccess]:
@@ -38,12 +36,3 @@ def assert_error(response, status: int, code: str) -> dict[str, Any]:
     assert body["error"]["message"]
     error: dict[str, Any] = body["error"]
     return error
-
-
-def make_user(username: str, role: str | None, accounts) -> User:
-    if role:
-        return console.make_user(username, role, accounts)
-    user = User.objects.create_user(username, password=console.PASSWORD)
-    for account in accounts:
-        AccountAssignment.objects.create(user=user, account=account)
-    return user

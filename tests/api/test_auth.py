@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 
 from interactions.simulator import data
-from tests.api.support import assert_error, detail_url, lookup, make_user, rows
+from tests.api.support import assert_error, detail_url, lookup, rows
+from tests.support.console import make_user
 
 PHOTO_URL = f"{detail_url(data.LEADING_ZERO_UNIQUE_ID)}/photos/{'a' * 20}/thumb"
 ROUTES = [
@@ -53,18 +54,18 @@ def test_token_post_needs_no_csrf_token(agent_token):
     assert lookup(client, "+1 303 555 0199").status_code == 200
 
 
-def test_session_post_without_csrf_token_is_403(api_agent, simulator):
+def test_session_post_without_csrf_token_is_403(agent, simulator):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(api_agent)
+    client.force_login(agent)
     response = lookup(client, "959595")
     error = assert_error(response, 403, "permission_denied")
     assert "CSRF" in error["message"]
     assert simulator.hits == []
 
 
-def test_session_post_with_csrf_token_works(api_agent):
+def test_session_post_with_csrf_token_works(agent):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(api_agent)
+    client.force_login(agent)
     client.get("/")  # the page sets the CSRF cookie
     token = client.cookies["csrftoken"].value
     response = client.post(

@@ -6,8 +6,8 @@ import pytest
 from cryptography.fernet import Fernet
 
 from interactions.simulator import data
-from tests.api.conftest import ACME
 from tests.api.support import assert_error, detail_url, rows
+from tests.conftest import SIM_ACME as ACME
 
 
 def test_shows_header_answers_steps_variables_and_photos(api):

@@ -5,20 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.test import Client
 from PIL import Image
 
 from interactions import access_log
 from interactions.models import InteractionSnapshot
 from interactions.simulator import data
-from tests.api.support import assert_error, detail_url, lookup, make_user, rows
-
-
-@pytest.fixture
-def northwind_supervisor(sim_accounts) -> Client:
-    client = Client()
-    client.force_login(make_user("nadia", "supervisor", [sim_accounts["northwind"]]))
-    return client
+from tests.api.support import assert_error, detail_url, lookup, rows
 
 
 @pytest.fixture
@@ -34,8 +26,8 @@ def activity(api):
 # --- history -------------------------------------------------------------------
 
 
-def test_history_lists_the_accounts_rows_newest_first(supervisor_api, activity):
-    response = supervisor_api.get("/api/v1/history")
+def test_history_lists_the_accounts_rows_newest_first(supervisor_client, activity):
+    response = supervisor_client.get("/api/v1/history")
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     body = response.json()
@@ -65,8 +57,8 @@ def test_history_lists_the_accounts_rows_newest_first(supervisor_api, activity):
         ("account=sim-acme&date_from=2000-01-01", ["photo", "view", "search"]),
     ],
 )
-def test_history_filters_like_the_page(supervisor_api, activity, query, expected):
-    body = supervisor_api.get(f"/api/v1/history?{query}").json()
+def test_history_filters_like_the_page(supervisor_client, activity, query, expected):
+    body = supervisor_client.get(f"/api/v1/history?{query}").json()
     assert [entry["action"] for entry in body["results"]] == expected
 
 
@@ -79,32 +71,34 @@ def test_history_filters_like_the_page(supervisor_api, activity, query, expected
         ("account=sim-northwind", "account"),
     ],
 )
-def test_invalid_history_filter_is_400(supervisor_api, query, field):
-    error = assert_error(supervisor_api.get(f"/api/v1/history?{query}"), 400, "invalid")
+def test_invalid_history_filter_is_400(supervisor_client, query, field):
+    error = assert_error(
+        supervisor_client.get(f"/api/v1/history?{query}"), 400, "invalid"
+    )
     assert field in error["fields"]
 
 
-def test_history_is_paginated(supervisor_api, api_agent, sim_accounts):
+def test_history_is_paginated(supervisor_client, agent, sim_accounts):
     for _ in range(52):
         access_log.interaction_access_record(
-            user=api_agent,
+            user=agent,
             account=sim_accounts["acme"],
             action="search",
             outcome="not_found",
             source="api",
         )
-    first = supervisor_api.get("/api/v1/history").json()
+    first = supervisor_client.get("/api/v1/history").json()
     assert first["count"] == 52
     assert len(first["results"]) == 50
-    second = supervisor_api.get(first["next"]).json()
+    second = supervisor_client.get(first["next"]).json()
     assert len(second["results"]) == 2
-    assert_error(supervisor_api.get("/api/v1/history?page=9"), 404, "not_found")
+    assert_error(supervisor_client.get("/api/v1/history?page=9"), 404, "not_found")
 
 
 def test_other_accounts_supervisor_sees_none_of_these_rows(
-    northwind_supervisor, activity
+    away_supervisor_client, activity
 ):
-    body = northwind_supervisor.get("/api/v1/history").json()
+    body = away_supervisor_client.get("/api/v1/history").json()
     # Only the refused view names Northwind.
     assert [(e["action"], e["outcome"]) for e in body["results"]] == [
         ("view", "denied")
@@ -115,12 +109,12 @@ def test_other_accounts_supervisor_sees_none_of_these_rows(
 
 
 def test_api_view_stores_a_snapshot_the_supervisor_reads_without_upstream(
-    supervisor_api, activity, simulator
+    supervisor_client, activity, simulator
 ):
     snapshot = InteractionSnapshot.objects.get()
     assert snapshot.interaction_id == data.LEADING_ZERO_UNIQUE_ID
     simulator.clear_hits()
-    response = supervisor_api.get(f"/api/v1/snapshots/{snapshot.pk}")
+    response = supervisor_client.get(f"/api/v1/snapshots/{snapshot.pk}")
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     body = response.json()
@@ -140,43 +134,43 @@ def test_api_view_stores_a_snapshot_the_supervisor_reads_without_upstream(
 
 
 def test_thumbnail_shown_through_the_api_is_kept_with_the_snapshot(
-    supervisor_api, activity
+    supervisor_client, activity
 ):
     snapshot = InteractionSnapshot.objects.get()
-    body = supervisor_api.get(f"/api/v1/snapshots/{snapshot.pk}").json()
+    body = supervisor_client.get(f"/api/v1/snapshots/{snapshot.pk}").json()
     stored = [p for p in body["photos"] if p["thumbnail_url"]]
     assert [p["key"] for p in stored] == [activity["photos"][0]["key"]]
-    response = supervisor_api.get(stored[0]["thumbnail_url"])
+    response = supervisor_client.get(stored[0]["thumbnail_url"])
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     Image.open(io.BytesIO(response.content)).verify()
 
 
-def test_thumbnail_not_kept_is_404(supervisor_api, activity):
+def test_thumbnail_not_kept_is_404(supervisor_client, activity):
     snapshot = InteractionSnapshot.objects.get()
     missing = activity["photos"][1]["key"]
     url = f"/api/v1/snapshots/{snapshot.pk}/photos/{missing}"
-    assert_error(supervisor_api.get(url), 404, "not_found")
+    assert_error(supervisor_client.get(url), 404, "not_found")
 
 
 def test_snapshot_of_another_account_is_404_with_a_denied_row(
-    northwind_supervisor, activity
+    away_supervisor, away_supervisor_client, activity
 ):
     snapshot = InteractionSnapshot.objects.get()
-    response = northwind_supervisor.get(f"/api/v1/snapshots/{snapshot.pk}")
+    response = away_supervisor_client.get(f"/api/v1/snapshots/{snapshot.pk}")
     assert_error(response, 404, "not_found")
     row = rows()[-1]
     assert (row.username, row.outcome, row.account_slug) == (
-        "nadia",
+        away_supervisor.username,
         "denied",
         "sim-acme",
     )
 
 
 @pytest.mark.parametrize("snapshot_id", ["999999", "99999999999999999999999"])
-def test_unknown_snapshot_is_404(supervisor_api, snapshot_id):
+def test_unknown_snapshot_is_404(supervisor_client, snapshot_id):
     assert_error(
-        supervisor_api.get(f"/api/v1/snapshots/{snapshot_id}"), 404, "not_found"
+        supervisor_client.get(f"/api/v1/snapshots/{snapshot_id}"), 404, "not_found"
     )
 
 

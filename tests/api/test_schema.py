@@ -146,9 +146,9 @@ def api_schema(wsgi_app, agent_token):
 
 
 @pytest.fixture
-def supervisor_schema(wsgi_app, api_supervisor):
+def supervisor_schema(wsgi_app, supervisor):
     """The schema, and the headers of the Acme supervisor's token."""
-    return _load(wsgi_app, Token.objects.create(user=api_supervisor).key)
+    return _load(wsgi_app, Token.objects.create(user=supervisor).key)
 
 
 def _operation(schema, method: str, path: str):

@@ -29,10 +29,9 @@ from tests.browser.helpers import (
     CHROMIUM_ARGS,
     VIEWPORT,
     chromium_available,
-    ensure_roles,
-    make_account,
-    make_agent,
 )
+from tests.support.console import ensure_roles, sim_account
+from tests.support.simulator import RunningSimulator
 
 # Reported through console.error so the report survives navigations; the
 # browser's own "Refused to ..." console errors are collected as well.
@@ -235,14 +234,10 @@ def roles(transactional_db: None) -> None:
 
 
 @pytest.fixture
-def acme_account(roles: None, simulator: Any) -> XPlatformAccount:
-    return make_account(ACME, simulator.base_url)
-
-
-@pytest.fixture
-def agent(acme_account: XPlatformAccount) -> User:
-    """An agent of the Acme account only (so the lookup form has no account box)."""
-    return make_agent("agnes", acme_account)
+def home(roles: None, simulator: RunningSimulator) -> XPlatformAccount:
+    """The simulator's Acme: the cast's agent works on it alone, so the lookup
+    form has no account box."""
+    return sim_account(ACME, simulator.base_url)
 
 
 @pytest.fixture

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from interactions.models import XPlatformAccount
 from interactions.simulator.data import (
     ACME_ACCOUNT_ID,
     DEMO_ACCOUNTS,
     NORTHWIND_ACCOUNT_ID,
 )
-from tests.support.console import make_user, sim_account
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -62,33 +58,6 @@ def save_screenshot(page: Any, name: str) -> Path | None:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
-
-
-def ensure_roles() -> None:
-    """Create the agent, supervisor and admin groups as migration 0002 does.
-
-    Idempotent; it reads the migration's own permission lists, so the roles
-    stay the ones the application ships.
-    """
-    migration = importlib.import_module("interactions.migrations.0002_roles")
-    for role, names in migration.ROLES.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        permissions = []
-        for name in names:
-            app_label, codename = name.split(".")
-            permissions.append(
-                Permission.objects.get(
-                    content_type__app_label=app_label, codename=codename
-                )
-            )
-        group.permissions.set(permissions)
-
-
-make_account = sim_account
-
-
-def make_agent(username: str, *accounts: XPlatformAccount) -> User:
-    return make_user(username, "agent", accounts)
 
 
 def detail_path(unique_id: str, slug: str = "sim-acme") -> str:

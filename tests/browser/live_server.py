@@ -102,5 +102,6 @@ def draining_live_server(addr: str) -> LiveServer:
 
 
 def wait_idle(server: LiveServer, timeout: float) -> int:
-    httpd: DrainingWSGIServer = server.thread.httpd
+    httpd = server.thread.httpd
+    assert isinstance(httpd, DrainingWSGIServer)
     return httpd.wait_idle(timeout)

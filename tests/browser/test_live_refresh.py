@@ -18,10 +18,9 @@ from interactions.simulator.data import (
 from tests.browser.helpers import (
     NORTHWIND,
     detail_path,
-    make_account,
-    make_agent,
     skip_without_browser,
 )
+from tests.support.console import make_user, sim_account
 from tests.support.simulator import running_simulator
 
 skip_without_browser()
@@ -39,8 +38,8 @@ def test_live_interaction_refreshes_in_place_and_stops_when_finished(
 ):
     clock = ManualClock(start=time.time())
     with running_simulator(clock=clock) as sim:
-        account = make_account(NORTHWIND, sim.base_url)
-        session = open_session(make_agent("nina", account))
+        account = sim_account(NORTHWIND, sim.base_url)
+        session = open_session(make_user("nina", "agent", [account]))
         page = session.new_page()
         live_requests: list[str] = []
         page.on(

@@ -12,6 +12,7 @@ from tests.browser.helpers import (
     skip_without_browser,
     wait_for_photos,
 )
+from tests.support.console import PASSWORD
 
 skip_without_browser()
 
@@ -57,7 +58,7 @@ def test_lookup_interaction_and_login_pages_have_no_csp_violation_or_error(
     assert response.status == 200
     assert "script-src" in response.headers["content-security-policy"]
     page.get_by_label("User name").fill(agent.username)
-    page.get_by_label("Password").fill("unused-password-123")
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     # The real login form lands on the lookup page with console.js running.
     expect(page.get_by_label("Phone number or interaction ID")).to_be_focused()

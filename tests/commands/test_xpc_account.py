@@ -16,7 +16,12 @@ from interactions.models import XPlatformAccount
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args, stdin_text="", env=None, monkeypatch=None):
+def run(
+    *args: str,
+    stdin_text: str = "",
+    env: dict[str, str] | None = None,
+    monkeypatch: pytest.MonkeyPatch | None = None,
+) -> str:
     out = io.StringIO()
     if monkeypatch is not None:
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin_text))

@@ -9,10 +9,12 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.support.console import PASSWORD
+
 STRONG = "a-long-and-unusual-passphrase-9"
 
 
-def run(monkeypatch, *args, stdin_text=""):
+def run(monkeypatch: pytest.MonkeyPatch, *args: str, stdin_text: str = "") -> str:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin_text))
     out = io.StringIO()
     call_command("xpc_user", *args, stdout=out)
@@ -46,11 +48,11 @@ def test_admin_role_grants_staff(monkeypatch, acme):
 
 
 def test_update_changes_role_and_replaces_accounts(monkeypatch, agent, globex):
-    run(monkeypatch, "alice", "--role", "supervisor", "--accounts", "globex")
-    user = User.objects.get(username="alice")
+    run(monkeypatch, agent.username, "--role", "supervisor", "--accounts", "globex")
+    user = User.objects.get(pk=agent.pk)
     assert [g.name for g in user.groups.all()] == ["supervisor"]
     assert [a.account.slug for a in user.account_assignments.all()] == ["globex"]
-    assert user.check_password("correct-horse-battery-staple-42")
+    assert user.check_password(PASSWORD)
 
 
 def test_weak_password_is_refused(monkeypatch, acme):

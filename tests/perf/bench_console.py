@@ -136,15 +136,13 @@ def _setup(base_url: str) -> tuple[dict[str, XPlatformAccount], Client]:
     return accounts, web
 
 
-def _timed(fn) -> float:  # type: ignore[no-untyped-def]
+def _timed(fn) -> float:
     started = time.perf_counter()
     fn()
     return time.perf_counter() - started
 
 
-def _run(  # type: ignore[no-untyped-def]
-    base_url: str, counting_url: str, app, clock: ManualClock
-) -> None:
+def _run(base_url: str, counting_url: str, app, clock: ManualClock) -> None:
     accounts, web = _setup(base_url)
     acme = accounts["acme"]
     client = upstream.get_client(acme)

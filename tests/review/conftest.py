@@ -1,76 +1,43 @@
-"""The supervisor's cast: Sam reviews both simulator accounts, Agnes works on
-Acme only, Petra supervises Northwind only; plus helpers to make and age
-access-log rows."""
+"""The review tests: the suite's cast (tests/conftest.py) on the simulator's
+Acme (home) and Northwind (away) accounts, where Sam, the supervisor, reviews
+both; plus helpers to make and age access-log rows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
-from interactions.models import InteractionAccess, XPlatformAccount
-from interactions.simulator import data
-from tests.support.console import make_user, sim_account
-
-ACME = data.DEMO_ACCOUNTS[0]
-NORTHWIND = data.DEMO_ACCOUNTS[1]
-
-
-make_account = sim_account
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from interactions.models import AccountAssignment, InteractionAccess, XPlatformAccount
 
 
 @pytest.fixture
-def sim_accounts(simulator, db):
-    return {
-        "acme": make_account(ACME, simulator.base_url),
-        "northwind": make_account(NORTHWIND, simulator.base_url),
-    }
+def home(sim_accounts: dict[str, XPlatformAccount]) -> XPlatformAccount:
+    return sim_accounts["acme"]
 
 
 @pytest.fixture
-def agnes(sim_accounts) -> User:
-    return make_user("agnes", "agent", [sim_accounts["acme"]])
+def away(sim_accounts: dict[str, XPlatformAccount]) -> XPlatformAccount:
+    return sim_accounts["northwind"]
 
 
 @pytest.fixture
-def agent_web(agnes) -> Client:
-    """Agnes, an agent of the simulator's Acme account only."""
-    return logged_in(agnes)
+def supervisor(supervisor: User, away: XPlatformAccount) -> User:
+    """Sam, the cast's supervisor, reviews both simulator accounts here."""
+    AccountAssignment.objects.create(user=supervisor, account=away)
+    return supervisor
 
 
-@pytest.fixture
-def sam(sim_accounts) -> User:
-    return make_user("sam", "supervisor", list(sim_accounts.values()))
-
-
-@pytest.fixture
-def review(sam) -> Client:
-    """Sam, supervisor of both simulator accounts."""
-    return logged_in(sam)
-
-
-@pytest.fixture
-def petra(sim_accounts) -> User:
-    return make_user("petra", "supervisor", [sim_accounts["northwind"]])
-
-
-@pytest.fixture
-def petra_web(petra) -> Client:
-    """Petra, supervisor of Northwind only."""
-    return logged_in(petra)
-
-
-def lookup(web: Client, query: str, kind: str = "auto", account: str = "sim-acme"):
+def lookup(
+    web: Client, query: str, kind: str = "auto", account: str = "sim-acme"
+) -> Any:
     return web.post(
         reverse("interactions:lookup"),
         {"query": query, "kind": kind, "account": account},
@@ -81,9 +48,9 @@ def detail_url(unique_id: str, slug: str = "sim-acme") -> str:
     return reverse("interactions:detail", args=[slug, unique_id])
 
 
-def access_row(account: XPlatformAccount | None, **fields) -> InteractionAccess:
+def access_row(account: XPlatformAccount | None, **fields: Any) -> InteractionAccess:
     """An access-log row written directly (as the service would)."""
-    values = {
+    values: dict[str, Any] = {
         "username": "agnes",
         "role": "Agent",
         "action": InteractionAccess.Action.VIEW,
@@ -95,14 +62,14 @@ def access_row(account: XPlatformAccount | None, **fields) -> InteractionAccess:
     return InteractionAccess.objects.create(**values)
 
 
-def set_created_at(model, pks, moment: datetime) -> None:
+def set_created_at(model: type[Model], pks: Iterable[Any], moment: datetime) -> None:
     """Move rows back in time with raw SQL: the access log refuses updates,
     and auto_now_add overrides any value given on insert."""
-    pks = list(pks)
+    ids = list(pks)
     table = connection.ops.quote_name(model._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(pks))
+    placeholders = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET created_at = %s WHERE id IN ({placeholders})",  # noqa: S608
-            [connection.ops.adapt_datetimefield_value(moment), *pks],
+            [connection.ops.adapt_datetimefield_value(moment), *ids],
         )

@@ -7,18 +7,18 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
 from interactions.models import InteractionAccess, InteractionSnapshot, SnapshotPhoto
 from interactions.simulator import data
-from tests.review.conftest import access_row, detail_url, logged_in, make_user
+from tests.review.conftest import access_row, detail_url
+from tests.support.console import logged_in, make_user
 
 
 @pytest.fixture
-def acme_snapshot(sim_accounts, agent_web) -> InteractionSnapshot:
-    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+def acme_snapshot(sim_accounts, agent_client) -> InteractionSnapshot:
+    agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
     snapshot = InteractionSnapshot.objects.get()
     key = snapshot.data["photos"][0]["key"]
     SnapshotPhoto.objects.create(snapshot=snapshot, key=key, thumbnail=b"\xff\xd8x")
@@ -39,21 +39,21 @@ def _review_urls(snapshot: InteractionSnapshot) -> list[str]:
     ]
 
 
-def test_supervisor_opens_every_review_url_uncached(acme_snapshot, review):
+def test_supervisor_opens_every_review_url_uncached(acme_snapshot, supervisor_client):
     for url in _review_urls(acme_snapshot):
-        response = review.get(url)
+        response = supervisor_client.get(url)
         assert response.status_code == 200, url
         assert "no-store" in response["Cache-Control"], url
         assert "private" in response["Cache-Control"], url
 
 
-def test_agent_gets_404_on_every_review_url(acme_snapshot, agent_web):
+def test_agent_gets_404_on_every_review_url(acme_snapshot, agent_client):
     for url in _review_urls(acme_snapshot):
-        assert agent_web.get(url).status_code == 404, url
+        assert agent_client.get(url).status_code == 404, url
 
 
-def test_user_without_role_gets_404_on_every_review_url(acme_snapshot, sim_accounts):
-    client = logged_in(User.objects.create_user("nobody", password="x-123456789"))
+def test_user_without_role_gets_404_on_every_review_url(acme_snapshot, norole):
+    client = logged_in(norole)
     for url in _review_urls(acme_snapshot):
         assert client.get(url).status_code == 404, url
 
@@ -66,24 +66,24 @@ def test_anonymous_is_sent_to_login_from_every_review_url(acme_snapshot):
         assert response["Location"].startswith(reverse("login")), url
 
 
-def test_review_urls_refuse_post(acme_snapshot, review):
+def test_review_urls_refuse_post(acme_snapshot, supervisor_client):
     for url in _review_urls(acme_snapshot):
-        assert review.post(url).status_code == 405, url
+        assert supervisor_client.post(url).status_code == 405, url
 
 
-def test_agent_sees_no_review_link(agent_web, review):
-    assert 'href="/review/"' not in agent_web.get("/").content.decode()
-    assert 'href="/review/"' in review.get("/").content.decode()
+def test_agent_sees_no_review_link(agent_client, supervisor_client):
+    assert 'href="/review/"' not in agent_client.get("/").content.decode()
+    assert 'href="/review/"' in supervisor_client.get("/").content.decode()
 
 
 # --- another account's supervisor ------------------------------------------------
 
 
 def test_other_accounts_snapshot_is_404_and_recorded_as_denied(
-    acme_snapshot, petra_web
+    acme_snapshot, away_supervisor_client
 ):
     for url in _review_urls(acme_snapshot)[2:4]:
-        assert petra_web.get(url).status_code == 404, url
+        assert away_supervisor_client.get(url).status_code == 404, url
     denied = InteractionAccess.objects.filter(username="petra", outcome="denied")
     assert [(r.action, r.account_slug) for r in denied.order_by("pk")] == [
         ("view", "sim-acme"),
@@ -91,17 +91,19 @@ def test_other_accounts_snapshot_is_404_and_recorded_as_denied(
     ]
 
 
-def test_other_accounts_access_log_is_404(acme_snapshot, petra_web):
-    assert petra_web.get(_review_urls(acme_snapshot)[4]).status_code == 404
+def test_other_accounts_access_log_is_404(acme_snapshot, away_supervisor_client):
+    assert away_supervisor_client.get(_review_urls(acme_snapshot)[4]).status_code == 404
 
 
-def test_history_and_export_hold_only_the_supervisors_accounts(sim_accounts, petra_web):
+def test_history_and_export_hold_only_the_supervisors_accounts(
+    sim_accounts, away_supervisor_client
+):
     access_row(sim_accounts["acme"], interaction_id="1000001")
     access_row(sim_accounts["northwind"], interaction_id="1000002")
-    body = petra_web.get(reverse("interactions:review")).content.decode()
+    body = away_supervisor_client.get(reverse("interactions:review")).content.decode()
     assert "1000002" in body
     assert "1000001" not in body
-    response = petra_web.get(reverse("interactions:review-export"))
+    response = away_supervisor_client.get(reverse("interactions:review-export"))
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     ids = [line[8] for line in list(csv.reader(io.StringIO(content)))[1:]]
     assert ids == ["1000002"]
@@ -114,12 +116,14 @@ def test_unassigned_supervisor_sees_nothing(sim_accounts, acme_snapshot):
     assert client.get(_review_urls(acme_snapshot)[2]).status_code == 404
 
 
-def test_inactive_account_drops_out_of_review(sim_accounts, acme_snapshot, review):
+def test_inactive_account_drops_out_of_review(
+    sim_accounts, acme_snapshot, supervisor_client
+):
     account = sim_accounts["acme"]
     account.is_active = False
     account.save()
-    assert review.get(_review_urls(acme_snapshot)[2]).status_code == 404
-    body = review.get(reverse("interactions:review")).content.decode()
+    assert supervisor_client.get(_review_urls(acme_snapshot)[2]).status_code == 404
+    body = supervisor_client.get(reverse("interactions:review")).content.decode()
     assert data.LEADING_ZERO_UNIQUE_ID not in body
 
 

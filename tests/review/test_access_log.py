@@ -22,11 +22,11 @@ def _rows(body: str) -> list[str]:
     return re.findall(r'<tr class="review-row[^"]*">(.*?)</tr>', section, re.S)
 
 
-def test_lists_page_and_photo_views_with_their_screen(agent_web, review):
-    body = agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
+def test_lists_page_and_photo_views_with_their_screen(agent_client, supervisor_client):
+    body = agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
     thumb = re.findall(r'<img data-src="([^"]+/thumb)"', body)[0]
-    agent_web.get(thumb)
-    page = review.get(log_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
+    agent_client.get(thumb)
+    page = supervisor_client.get(log_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
     rows = _rows(page)
     assert len(rows) == 2
     photo, view = rows  # newest first
@@ -38,38 +38,38 @@ def test_lists_page_and_photo_views_with_their_screen(agent_web, review):
     assert "Who opened it (2)" in page
 
 
-def test_lists_the_stored_copies_with_links(agent_web, review):
-    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+def test_lists_the_stored_copies_with_links(agent_client, supervisor_client):
+    agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
     snapshot = InteractionSnapshot.objects.get()
-    page = review.get(log_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
+    page = supervisor_client.get(log_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
     assert f'href="{snapshot.get_absolute_url()}"' in page
     assert "View stored copy" in page
 
 
-def test_other_interactions_are_left_out(sim_accounts, review):
+def test_other_interactions_are_left_out(sim_accounts, supervisor_client):
     access_row(sim_accounts["acme"], interaction_id="0909015", username="otto")
     access_row(sim_accounts["acme"], interaction_id="040100713", username="agnes")
-    page = review.get(log_url("040100713")).content.decode()
+    page = supervisor_client.get(log_url("040100713")).content.decode()
     rows = _rows(page)
     assert len(rows) == 1
     assert "agnes" in rows[0]
     assert "otto" not in page
 
 
-def test_same_unique_id_in_another_account_is_left_out(sim_accounts, review):
+def test_same_unique_id_in_another_account_is_left_out(sim_accounts, supervisor_client):
     access_row(sim_accounts["northwind"], interaction_id="040100713", username="nora")
-    page = review.get(log_url("040100713")).content.decode()
+    page = supervisor_client.get(log_url("040100713")).content.decode()
     assert "nora" not in page
     assert "No one has opened this interaction" in page
 
 
-def test_interaction_without_history_says_so(sim_accounts, review):
-    page = review.get(log_url("123456")).content.decode()
+def test_interaction_without_history_says_so(sim_accounts, supervisor_client):
+    page = supervisor_client.get(log_url("123456")).content.decode()
     assert "No one has opened this interaction in the last 365 days." in page
     assert "No copy of this interaction is stored." in page
 
 
 @pytest.mark.parametrize("unique_id", ["..%2F..%2Fx", "a" * 200, "x%00y"])
-def test_malformed_unique_id_is_404(sim_accounts, review, unique_id):
-    response = review.get(f"/review/a/sim-acme/i/{unique_id}/")
+def test_malformed_unique_id_is_404(sim_accounts, supervisor_client, unique_id):
+    response = supervisor_client.get(f"/review/a/sim-acme/i/{unique_id}/")
     assert response.status_code == 404

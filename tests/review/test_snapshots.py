@@ -19,14 +19,9 @@ from interactions.models import InteractionAccess, InteractionSnapshot, Snapshot
 from interactions.simulator import data
 from interactions.simulator.clock import ManualClock
 from interactions.xplatform import client as xplatform
-from tests.review.conftest import (
-    ACME,
-    NORTHWIND,
-    detail_url,
-    logged_in,
-    make_account,
-    make_user,
-)
+from tests.conftest import SIM_ACME, SIM_NORTHWIND
+from tests.review.conftest import detail_url
+from tests.support.console import logged_in, make_user, sim_account
 from tests.support.simulator import running_simulator
 
 
@@ -41,12 +36,12 @@ def _snapshot_url(snapshot: InteractionSnapshot) -> str:
 # --- storing -----------------------------------------------------------------
 
 
-def test_viewing_an_interaction_stores_what_the_page_showed(agent_web, agnes):
-    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+def test_viewing_an_interaction_stores_what_the_page_showed(agent_client, agent):
+    agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
     snapshot = InteractionSnapshot.objects.get()
     assert snapshot.interaction_id == data.LEADING_ZERO_UNIQUE_ID
     assert snapshot.account.slug == "sim-acme"
-    assert snapshot.first_viewed_by == agnes
+    assert snapshot.first_viewed_by == agent
     assert snapshot.flow_name == "Motor Claim FNOL"
     assert snapshot.has_photos is True
     assert re.fullmatch(r"[0-9a-f]{64}", snapshot.content_hash)
@@ -54,45 +49,45 @@ def test_viewing_an_interaction_stores_what_the_page_showed(agent_web, agnes):
     assert "AC-4418207" in answers
     assert snapshot.data["steps"][-1]["is_last"] is True
     assert [s["set_id"] for s in snapshot.data["variable_sets"]] == list(
-        ACME.variable_sets
+        SIM_ACME.variable_sets
     )
     assert len(snapshot.data["photos"]) == 2
 
 
-def test_unchanged_second_view_adds_no_snapshot(agent_web):
-    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+def test_unchanged_second_view_adds_no_snapshot(agent_client):
+    agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
     cache.clear()  # a fresh fetch, with a new "data as of"
-    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
     assert InteractionSnapshot.objects.count() == 1
     assert InteractionAccess.objects.filter(action="view").count() == 2
 
 
-def test_failed_page_stores_no_snapshot(agent_web, simulator):
+def test_failed_page_stores_no_snapshot(agent_client, simulator):
     simulator.faults.fail("summary", status=500, times=None)
     simulator.faults.fail("fullFlow", status=500, times=None)
-    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
     assert InteractionSnapshot.objects.count() == 0
 
 
-def test_degraded_part_is_stored_as_its_message(agent_web, simulator):
+def test_degraded_part_is_stored_as_its_message(agent_client, simulator):
     simulator.faults.fail("variableSet", status=500, times=None)
-    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
     sets = InteractionSnapshot.objects.get().data["variable_sets"]
     assert all(s["error"] and s["rows"] == [] for s in sets)
 
 
 def test_data_as_of_and_time_so_far_do_not_make_a_new_snapshot(db):
     with running_simulator(clock=ManualClock(start=time.time())) as sim:
-        account = make_account(NORTHWIND, sim.base_url)
-        agnes = make_user("agnes", "agent", [account])
+        account = sim_account(SIM_NORTHWIND, sim.base_url)
+        agent = make_user("agnes", "agent", [account])
         live = upstream.interaction_fetch(
             account=account, unique_id=data.LIVE_UNIQUE_ID
         )
     assert live.is_live is True
-    first = snapshots.interaction_snapshot_store(user=agnes, interaction=live)
+    first = snapshots.interaction_snapshot_store(user=agent, interaction=live)
     moved = live.fetched_at + timedelta(seconds=40)
     later = dataclasses.replace(live, fetched_at=moved)
-    second = snapshots.interaction_snapshot_store(user=agnes, interaction=later)
+    second = snapshots.interaction_snapshot_store(user=agent, interaction=later)
     assert second.pk == first.pk
     # The two views did show different values: "data as of", and the time
     # spent so far on the last page of the live flow.
@@ -106,7 +101,7 @@ def test_data_as_of_and_time_so_far_do_not_make_a_new_snapshot(db):
 def test_live_interaction_that_moved_on_gets_a_new_snapshot(db):
     clock = ManualClock(start=time.time())
     with running_simulator(clock=clock) as sim:
-        account = make_account(NORTHWIND, sim.base_url)
+        account = sim_account(SIM_NORTHWIND, sim.base_url)
         web = logged_in(make_user("nina", "agent", [account]))
         url = detail_url(data.LIVE_UNIQUE_ID, slug="sim-northwind")
         web.get(url)
@@ -124,7 +119,7 @@ def test_live_interaction_that_moved_on_gets_a_new_snapshot(db):
 def test_live_refresh_stores_what_it_showed(db):
     clock = ManualClock(start=time.time())
     with running_simulator(clock=clock) as sim:
-        account = make_account(NORTHWIND, sim.base_url)
+        account = sim_account(SIM_NORTHWIND, sim.base_url)
         web = logged_in(make_user("nina", "agent", [account]))
         web.get(detail_url(data.LIVE_UNIQUE_ID, slug="sim-northwind"))
         clock.advance(data.LIVE_PAGE_INTERVAL)
@@ -138,13 +133,13 @@ def test_live_refresh_stores_what_it_showed(db):
 # --- thumbnails ----------------------------------------------------------------
 
 
-def test_thumbnail_shown_to_the_agent_is_stored_once(agent_web):
-    body = agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
+def test_thumbnail_shown_to_the_agent_is_stored_once(agent_client):
+    body = agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
     thumbs = _thumb_urls(body)
     assert len(thumbs) == 2
-    shown = agent_web.get(thumbs[0]).content
-    agent_web.get(thumbs[0])
-    agent_web.get(thumbs[0].replace("/thumb", "/full"))
+    shown = agent_client.get(thumbs[0]).content
+    agent_client.get(thumbs[0])
+    agent_client.get(thumbs[0].replace("/thumb", "/full"))
     stored = SnapshotPhoto.objects.get()
     assert bytes(stored.thumbnail) == shown
     assert stored.content_type == "image/jpeg"
@@ -152,24 +147,24 @@ def test_thumbnail_shown_to_the_agent_is_stored_once(agent_web):
     assert stored.label.startswith(f"Step {stored.step_number}: ")
 
 
-def test_failed_thumbnail_is_not_stored(agent_web, simulator):
-    body = agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
+def test_failed_thumbnail_is_not_stored(agent_client, simulator):
+    body = agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
     simulator.faults.corrupt_image()
-    response = agent_web.get(_thumb_urls(body)[0])
+    response = agent_client.get(_thumb_urls(body)[0])
     assert "X-Photo-Error" in response
     assert SnapshotPhoto.objects.count() == 0
 
 
-def test_new_snapshot_starts_with_the_thumbnails_already_stored(sim_accounts, agnes):
+def test_new_snapshot_starts_with_the_thumbnails_already_stored(sim_accounts, agent):
     account = sim_accounts["acme"]
     interaction = upstream.interaction_fetch(
         account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
     )
-    first = snapshots.interaction_snapshot_store(user=agnes, interaction=interaction)
+    first = snapshots.interaction_snapshot_store(user=agent, interaction=interaction)
     key = interaction.photos[0].key
     SnapshotPhoto.objects.create(snapshot=first, key=key, thumbnail=b"\xff\xd8thumb")
     changed = dataclasses.replace(interaction, variable_sets=())
-    second = snapshots.interaction_snapshot_store(user=agnes, interaction=changed)
+    second = snapshots.interaction_snapshot_store(user=agent, interaction=changed)
     assert second.pk != first.pk
     carried = SnapshotPhoto.objects.get(snapshot=second)
     assert carried.key == key
@@ -181,7 +176,7 @@ def test_new_snapshot_starts_with_the_thumbnails_already_stored(sim_accounts, ag
 
 def test_snapshot_reopens_after_the_simulator_forgot_the_interaction(db):
     with running_simulator() as sim:
-        account = make_account(ACME, sim.base_url)
+        account = sim_account(SIM_ACME, sim.base_url)
         agent = logged_in(make_user("agnes", "agent", [account]))
         body = agent.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
         shown = {url: agent.get(url).content for url in _thumb_urls(body)}
@@ -210,60 +205,68 @@ def test_snapshot_reopens_after_the_simulator_forgot_the_interaction(db):
     Image.open(io.BytesIO(photo.content)).verify()
 
 
-def test_snapshot_page_makes_no_upstream_call(agent_web, review, simulator):
-    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+def test_snapshot_page_makes_no_upstream_call(
+    agent_client, supervisor_client, simulator
+):
+    agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
     simulator.clear_hits()
-    response = review.get(_snapshot_url(InteractionSnapshot.objects.get()))
+    response = supervisor_client.get(_snapshot_url(InteractionSnapshot.objects.get()))
     assert response.status_code == 200
     assert simulator.hits == []
 
 
-def test_snapshot_banner_shows_when_it_was_stored(agent_web, review):
-    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+def test_snapshot_banner_shows_when_it_was_stored(agent_client, supervisor_client):
+    agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
     snapshot = InteractionSnapshot.objects.get()
-    page = review.get(_snapshot_url(snapshot)).content.decode()
+    page = supervisor_client.get(_snapshot_url(snapshot)).content.decode()
     stamp = snapshot.created_at.isoformat()
     assert f'Stored copy from <time datetime="{stamp}" data-local="datetime">' in page
     assert "not live data" in page
 
 
-def test_photo_without_a_stored_thumbnail_says_so(agent_web, review):
-    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+def test_photo_without_a_stored_thumbnail_says_so(agent_client, supervisor_client):
+    agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
     snapshot = InteractionSnapshot.objects.get()
-    page = review.get(_snapshot_url(snapshot)).content.decode()
+    page = supervisor_client.get(_snapshot_url(snapshot)).content.decode()
     assert page.count("No thumbnail was stored") == 2
     key = snapshot.data["photos"][0]["key"]
     url = reverse("interactions:review-snapshot-photo", args=[snapshot.pk, key])
-    assert review.get(url).status_code == 404
+    assert supervisor_client.get(url).status_code == 404
 
 
-def test_snapshot_page_escapes_customer_text(sim_accounts, sam, review):
-    review.get(detail_url(data.NORTHWIND_BILLING_UNIQUE_ID, slug="sim-northwind"))
+def test_snapshot_page_escapes_customer_text(
+    sim_accounts, supervisor, supervisor_client
+):
+    supervisor_client.get(
+        detail_url(data.NORTHWIND_BILLING_UNIQUE_ID, slug="sim-northwind")
+    )
     snapshot = InteractionSnapshot.objects.get()
-    page = review.get(_snapshot_url(snapshot)).content.decode()
+    page = supervisor_client.get(_snapshot_url(snapshot)).content.decode()
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_snapshot_views_are_recorded_but_not_as_recent_lookups(agent_web, review, sam):
-    body = agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
-    agent_web.get(_thumb_urls(body)[0])
+def test_snapshot_views_are_recorded_but_not_as_recent_lookups(
+    agent_client, supervisor_client, supervisor
+):
+    body = agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).content.decode()
+    agent_client.get(_thumb_urls(body)[0])
     snapshot = InteractionSnapshot.objects.get()
-    page = review.get(_snapshot_url(snapshot)).content.decode()
+    page = supervisor_client.get(_snapshot_url(snapshot)).content.decode()
     photo_url = re.findall(r'<img data-src="(/review/snapshots/[^"]+)"', page)[0]
-    review.get(photo_url)
+    supervisor_client.get(photo_url)
     rows = InteractionAccess.objects.filter(username="sam").order_by("pk")
     assert [(r.action, r.source, r.outcome) for r in rows] == [
         ("view", "snapshot", "found"),
         ("photo", "snapshot", "found"),
     ]
     assert rows[0].interaction_id == data.LEADING_ZERO_UNIQUE_ID
-    assert selectors.recent_lookups(user=sam) == []
+    assert selectors.recent_lookups(user=supervisor) == []
 
 
 @pytest.mark.parametrize("key", ["0" * 20, "not-a-key", "..%2F..%2Fx"])
-def test_unknown_snapshot_photo_is_404(agent_web, review, key):
-    agent_web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+def test_unknown_snapshot_photo_is_404(agent_client, supervisor_client, key):
+    agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
     snapshot = InteractionSnapshot.objects.get()
     url = reverse("interactions:review-snapshot-photo", args=[snapshot.pk, key])
-    assert review.get(url).status_code == 404
+    assert supervisor_client.get(url).status_code == 404

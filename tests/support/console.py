@@ -1,15 +1,26 @@
-"""Console rows for tests that run against the simulator: accounts and users."""
+"""Console rows for tests: accounts, users, signed-in clients and roles.
+
+The cast itself (who is who) lives in ``tests/conftest.py``; these are the
+helpers it and a few tests with one-off people build on.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
+from functools import lru_cache
 
+from django.apps.registry import Apps
 from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.test import Client
 
 from interactions.models import AccountAssignment, XPlatformAccount
 from interactions.simulator.data import DemoAccount
 
-PASSWORD = "unused-password-123"
+PASSWORD = "correct-horse-battery-staple-42"
+ROLES_MIGRATION = ("interactions", "0002_roles")
 
 
 def sim_account(
@@ -30,14 +41,42 @@ def sim_account(
 
 def make_user(
     username: str,
-    role: str,
-    accounts: Iterable[XPlatformAccount],
+    role: str | None,
+    accounts: Iterable[XPlatformAccount] = (),
     *,
     staff: bool = False,
 ) -> User:
-    """A user with one role (group) assigned to the given accounts."""
-    user = User.objects.create_user(username, password=PASSWORD, is_staff=staff)
-    user.groups.add(Group.objects.get(name=role))
+    """A user with one role (group, or none) assigned to the given accounts."""
+    user = User.objects.create_user(
+        username, f"{username}@example.com", PASSWORD, is_staff=staff
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
     for account in accounts:
         AccountAssignment.objects.create(user=user, account=account)
     return user
+
+
+def logged_in(user: User) -> Client:
+    """A test client with a session for ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@lru_cache(maxsize=1)
+def _roles_migration_apps() -> Apps:
+    """The models as they stand right after the roles migration."""
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    return loader.project_state(ROLES_MIGRATION).apps
+
+
+def ensure_roles() -> None:
+    """Run the roles data migration's own code again (it is idempotent).
+
+    The test database gets the groups from migration 0002_roles; a
+    transactional test's flush removes them, and this puts them back exactly
+    as the application ships them, with no copy of the permission lists here.
+    """
+    migration = importlib.import_module("interactions.migrations.0002_roles")
+    migration.create_roles(_roles_migration_apps(), None)

@@ -27,7 +27,8 @@ CHANGE_FIELDS = {
 
 
 def _token(account: XPlatformAccount) -> str:
-    return XPlatformAccount.objects.get(pk=account.pk).application_key.token
+    token: str = XPlatformAccount.objects.get(pk=account.pk).application_key.token
+    return token
 
 
 def test_change_page_never_contains_the_key_or_its_ciphertext(

@@ -6,14 +6,14 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
 from interactions.models import AccountAssignment, InteractionAccess, XPlatformAccount
 from interactions.simulator import data
-from tests.support.console import sim_account
+from tests.support.console import logged_in, make_user, sim_account
 from tests.support.simulator import running_simulator
 
 ACME = data.DEMO_ACCOUNTS[0]
@@ -24,22 +24,14 @@ _account = sim_account
 
 
 @pytest.fixture
-def accounts(simulator, db):
-    return {
-        "acme": _account(ACME, simulator.base_url),
-        "northwind": _account(NORTHWIND, simulator.base_url),
-    }
+def home(sim_accounts):
+    return sim_accounts["acme"]
 
 
 @pytest.fixture
-def web(accounts) -> Client:
-    """A logged-in agent of the Acme account only."""
-    user = User.objects.create_user("agnes", password="unused-password-123")
-    user.groups.add(Group.objects.get(name="agent"))
-    AccountAssignment.objects.create(user=user, account=accounts["acme"])
-    client = Client()
-    client.force_login(user)
-    return client
+def web(agent_client: Client) -> Client:
+    """The cast's agent, signed in, of the simulator's Acme account only."""
+    return agent_client
 
 
 def lookup(web: Client, query: str, kind: str = "auto", account: str = "sim-acme"):
@@ -149,9 +141,9 @@ def test_page_shows_every_section_with_the_seeded_data(web):
     assert body.count('class="photo"') == 2
 
 
-def test_customer_script_is_escaped(web, accounts):
+def test_customer_script_is_escaped(web, sim_accounts):
     agent = User.objects.get(username="agnes")
-    AccountAssignment.objects.create(user=agent, account=accounts["northwind"])
+    AccountAssignment.objects.create(user=agent, account=sim_accounts["northwind"])
     url = detail_url(data.NORTHWIND_BILLING_UNIQUE_ID, slug="sim-northwind")
     body = web.get(url).content.decode()
     assert "<script>alert" not in body
@@ -212,8 +204,8 @@ def test_failing_flow_degrades_timeline_and_photos(web, simulator):
     assert "AC-4418207" in body
 
 
-def test_bad_credentials_say_an_admin_must_act(web, accounts):
-    account = accounts["acme"]
+def test_bad_credentials_say_an_admin_must_act(web, sim_accounts):
+    account = sim_accounts["acme"]
     account.application_key = "wrong-key"
     account.save()
     response = lookup(web, data.UUID_UNIQUE_ID)
@@ -225,7 +217,7 @@ def test_bad_credentials_say_an_admin_must_act(web, accounts):
 # --- photos ------------------------------------------------------------------
 
 
-def _photo_urls(web, unique_id):
+def _photo_urls(web: Client, unique_id: str) -> dict[str, tuple[str, str]]:
     from interactions import upstream
 
     account = XPlatformAccount.objects.get(slug="sim-acme")
@@ -318,6 +310,7 @@ def test_lookup_and_view_are_recorded_with_a_masked_query(web):
     assert view.action == "view"
     assert view.outcome == "found"
     assert view.flow_name == "Motor Claim FNOL"
+    assert view.account is not None
     assert view.account.slug == "sim-acme"
 
 
@@ -341,11 +334,7 @@ def test_live_interaction_gains_steps_and_stops_when_finished(db):
     clock = ManualClock(start=time.time())
     with running_simulator(clock=clock) as sim:
         account = _account(NORTHWIND, sim.base_url)
-        user = User.objects.create_user("nina", password="unused-password-123")
-        user.groups.add(Group.objects.get(name="agent"))
-        AccountAssignment.objects.create(user=user, account=account)
-        web = Client()
-        web.force_login(user)
+        web = logged_in(make_user("nina", "agent", [account]))
         live_url = reverse(
             "interactions:live", args=[account.slug, data.LIVE_UNIQUE_ID]
         )
@@ -377,15 +366,11 @@ def test_searches_past_the_limit_get_429_without_upstream_calls(
     assert simulator.hits == []
 
 
-def test_limits_are_per_user(web, accounts, settings):
+def test_limits_are_per_user(web, sim_accounts, settings):
     settings.XPC_RATE_LIMIT_SEARCH = 1
     assert lookup(web, "0407013", "dtmf").status_code == 302
     assert lookup(web, "0407013", "dtmf").status_code == 429
-    other = User.objects.create_user("otto", password="unused-password-123")
-    other.groups.add(Group.objects.get(name="agent"))
-    AccountAssignment.objects.create(user=other, account=accounts["acme"])
-    second = Client()
-    second.force_login(other)
+    second = logged_in(make_user("otto", "agent", [sim_accounts["acme"]]))
     assert lookup(second, "0407013", "dtmf").status_code == 302
 
 
@@ -399,10 +384,10 @@ def test_control_characters_in_the_url_are_logged_safely(web, simulator):
 
 
 def test_stored_key_that_cannot_be_sent_fails_closed_without_a_500(
-    web, accounts, simulator
+    web, sim_accounts, simulator
 ):
     # Stored before the form refused such keys, e.g. with a non-breaking space.
-    XPlatformAccount.objects.filter(pk=accounts["acme"].pk).update(
+    XPlatformAccount.objects.filter(pk=sim_accounts["acme"].pk).update(
         application_key="acme\u00a0key"
     )
     response = web.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django.urls import reverse
 
 from interactions.models import XPlatformAccount
@@ -28,7 +29,7 @@ def sim_account(simulator, admin_user):
     return account
 
 
-def _run_action(client, account):
+def _run_action(client: Client, account: XPlatformAccount) -> list[str]:
     url = reverse("admin:interactions_xplatformaccount_changelist")
     response = client.post(
         url,

@@ -29,7 +29,11 @@ def test_user_logs_in_with_a_password_and_lands_on_home(agent):
     token = page.cookies["csrftoken"].value
     response = client.post(
         reverse("login"),
-        {"username": "alice", "password": PASSWORD, "csrfmiddlewaretoken": token},
+        {
+            "username": agent.username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": token,
+        },
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
@@ -38,13 +42,15 @@ def test_user_logs_in_with_a_password_and_lands_on_home(agent):
 def test_login_without_csrf_token_is_refused(agent):
     client = Client(enforce_csrf_checks=True)
     response = client.post(
-        reverse("login"), {"username": "alice", "password": PASSWORD}
+        reverse("login"), {"username": agent.username, "password": PASSWORD}
     )
     assert response.status_code == 403
 
 
 def test_wrong_password_shows_a_plain_message(agent, client):
-    response = client.post(reverse("login"), {"username": "alice", "password": "nope"})
+    response = client.post(
+        reverse("login"), {"username": agent.username, "password": "nope"}
+    )
     assert response.status_code == 200
     assert b"Please enter a correct username and password" in response.content
 

@@ -9,6 +9,7 @@ check, and ``get_client``'s shared clients (docs/security.md R-HTTP-06).
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 
 import pytest
 
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.usefixtures("fresh_registry")
 
 def test_invalid_values_make_no_request(upstream):
     client = make_client(upstream)
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: client.full_flow("../x"),
         lambda: client.summary("a/b"),
         lambda: client.variable_set("040100709", "a?b"),

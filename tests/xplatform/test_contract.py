@@ -7,8 +7,9 @@ The ``simulator`` fixture comes from ``tests/conftest.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import cast
 
 import pytest
 
@@ -142,13 +143,16 @@ def test_full_flow_by_unique_id(simulator):
     flow = client_for(simulator).full_flow(LEADING_ZERO_UNIQUE_ID)
     assert len(flow.pages) > 3
     assert all(isinstance(page.timestamp, datetime) for page in flow.pages)
-    assert all(page.timestamp.tzinfo is not None for page in flow.pages)
-    times = [page.timestamp for page in flow.pages]
+    times = [cast(datetime, page.timestamp) for page in flow.pages]  # checked above
+    assert all(moment.tzinfo is not None for moment in times)
     assert times == sorted(times)
     assert flow.image_paths == (EXIF_PHOTO_PATH, PNG_PHOTO_PATH)
     assert flow.rejected_image_paths == ()
-    assert flow.pages[0].nav_left.action_type == "BACK_TO_COVER_APP"
-    assert flow.pages[-1].nav_right.action_type == "FINISH"
+    first_left, last_right = flow.pages[0].nav_left, flow.pages[-1].nav_right
+    assert first_left is not None
+    assert first_left.action_type == "BACK_TO_COVER_APP"
+    assert last_right is not None
+    assert last_right.action_type == "FINISH"
     sections = [section for page in flow.pages for section in page.sections]
     assert any(section.table is not None and section.table.rows for section in sections)
     options = [c for s in sections for c in s.choices if c.kind == "choiceOption"]
@@ -488,7 +492,7 @@ def test_html_with_200_on_unique_id_lookup_is_a_response_error(simulator):
 def test_invalid_json_is_a_response_error(simulator, method):
     simulator.faults.invalid_json(method)
     client = client_for(simulator)
-    calls = {
+    calls: dict[str, Callable[[], object]] = {
         "fullFlow": lambda: client.full_flow(LEADING_ZERO_UNIQUE_ID),
         "summary": lambda: client.summary(LEADING_ZERO_UNIQUE_ID),
         "variableSet": lambda: client.variable_set(

@@ -6,6 +6,7 @@ import contextlib
 import json
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -115,7 +116,7 @@ CAPTURED_SUMMARY = json.loads(
 )
 
 # The documented v7.0 variable-set sample (J-VS).
-VARIABLE_SET = {
+VARIABLE_SET: dict[str, Any] = {
     "voice": {
         "data": {
             "customerProfile": "postpaid",
@@ -131,7 +132,7 @@ VARIABLE_SET = {
 }
 
 
-def _choice_section(*choices):
+def _choice_section(*choices: Any) -> dict[str, Any]:
     return {"id": "s1", "sectionChoices": list(choices)}
 
 
@@ -260,7 +261,7 @@ def test_accepts_section_group_type_of_the_v7_sample():
 
 
 def test_full_flow_is_a_list_of_pages_in_order():
-    second = {"pageNavigation": {"navigationTitle": "Parent Page1"}}
+    second: dict[str, Any] = {"pageNavigation": {"navigationTitle": "Parent Page1"}}
     flow = FullFlow.from_json([CAPTURED_PAGE, second])
     assert [p.title for p in flow.pages] == ["Question 1 Title", "Parent Page1"]
 
@@ -396,7 +397,7 @@ def test_invalid_image_paths_are_kept_apart_and_never_accepted():
 
 
 def test_simulator_shape_collects_photos_through_the_flow():
-    page = {
+    page: dict[str, Any] = {
         "pageContent": {
             "contentSections": [
                 _choice_section({"uploadImageList": {"images": [{"imagePath": IMAGE}]}})
@@ -483,12 +484,12 @@ def test_reads_captured_summary():
     ],
 )
 def test_summary_answer_shapes(answer, text):
-    data = {"pages": [{"pageContent": [{"answer": answer}]}]}
+    data: dict[str, Any] = {"pages": [{"pageContent": [{"answer": answer}]}]}
     assert Summary.from_json(data).pages[0].questions[0].answer == text
 
 
 def test_summary_reads_page_id_and_reference_name():
-    data = {
+    data: dict[str, Any] = {
         "pages": [
             {"pageId": "p-1", "pageContent": [{"referenceName": "Q1", "answer": "x"}]}
         ]
@@ -576,7 +577,9 @@ def test_unauthorised_body_parses_as_documented():
         b'{"code": "0x7000000", "message": "Request is unauthorized, missing or '
         b'wrong credentials", "moreInfoUrl": "http://support.uniphore.com"}'
     )
-    assert parse_json_body(body)["code"] == "0x7000000"
+    parsed = parse_json_body(body)
+    assert isinstance(parsed, dict)
+    assert parsed["code"] == "0x7000000"
 
 
 # --- property: arbitrary JSON gives a result or XPlatformResponseError ---
@@ -693,6 +696,7 @@ def test_html_to_text_drops_tags_around_text(inner):
 
 def test_timestamp_timezone_is_preserved():
     page = FlowPage.from_json({"timestamp": "2015-04-06T23:08:55+02:00"})
+    assert page.timestamp is not None
     assert page.timestamp.utcoffset() == timedelta(hours=2)
     assert page.timestamp.tzinfo == timezone(timedelta(hours=2))
 

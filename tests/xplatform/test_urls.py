@@ -35,7 +35,9 @@ PREFIX = "/interact/agent/version/2/account/12345678/"
 
 def _wire_url(url: str) -> str:
     """The URL requests would put on the wire."""
-    return requests.Request("GET", url).prepare().url
+    wire = requests.Request("GET", url).prepare().url
+    assert wire is not None
+    return wire
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from interactions.xplatform.client import XPlatformClient
 from interactions.xplatform.config import AccountConfig, CallPolicy
@@ -137,7 +138,7 @@ def sleepy(seconds: float) -> Behaviour:
 
 
 def make_client(
-    server: Server, policy: CallPolicy = POLICY, **account: object
+    server: Server, policy: CallPolicy = POLICY, **account: Any
 ) -> XPlatformClient:
     config = AccountConfig(
         **{
