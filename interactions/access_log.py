@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
+from rest_framework.request import Request
 
 from interactions import roles
 from interactions.errors import error_kind
 from interactions.masking import mask_query
 from interactions.models import InteractionAccess, XPlatformAccount
+
+Source = InteractionAccess.Source
 
 logger = logging.getLogger(__name__)
 
@@ -30,54 +34,87 @@ def _printable(text: str, limit: int) -> str:
     return "".join(ch if ch.isprintable() else "\ufffd" for ch in text[:limit])
 
 
-def interaction_access_record(
-    *,
-    user: Any,
-    account: XPlatformAccount | None,
-    account_slug: str = "",
-    action: str,
-    outcome: str,
-    request: HttpRequest | None = None,
-    started: float | None = None,
-    interaction_id: str = "",
-    query: str = "",
-    search_kind: str = "",
-    error: BaseException | None = None,
-    flow_name: str = "",
-    has_photos: bool | None = None,
-    source: str = "page",
-) -> InteractionAccess:
-    """Write one append-only access-log row (security.md, R-PII-01)."""
-    duration = int((time.monotonic() - started) * 1000) if started is not None else 0
-    row = InteractionAccess.objects.create(
-        user=user if getattr(user, "pk", None) else None,
-        username=getattr(user, "username", "") or "",
-        role=roles.role_label(user),
-        account=account,
-        account_slug=account.slug if account else _printable(account_slug, 50),
-        action=action,
-        outcome=outcome,
-        error_kind=error_kind(error) if error is not None else "",
-        search_kind=_printable(search_kind, 20),
-        query_masked=_printable(mask_query(query), 120) if query else "",
-        interaction_id=_printable(interaction_id, 64),
-        flow_name=_printable(flow_name, 200),
-        has_photos=has_photos,
-        source=source,
-        duration_ms=max(0, duration),
-        client_ip=request.META.get("REMOTE_ADDR") if request is not None else None,
-    )
-    logger.info(
-        "access user=%s account=%s action=%s outcome=%s id=%s query=%s ms=%s",
-        row.username,
-        row.account_slug,
-        action,
-        outcome,
-        row.interaction_id,
-        row.query_masked,
-        row.duration_ms,
-    )
-    return row
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking, built once per request: the user, their address, and
+    the interface (page or API) the request came through."""
+
+    user: Any
+    client_ip: str | None = None
+    source: str = Source.PAGE
+
+    @classmethod
+    def from_request(
+        cls, request: HttpRequest | Request, *, source: str = Source.PAGE
+    ) -> Actor:
+        return cls(request.user, request.META.get("REMOTE_ADDR"), source)
+
+    @property
+    def username(self) -> str:
+        return str(getattr(self.user, "username", "") or "")
+
+
+@dataclass
+class Access:
+    """One access being recorded: what was asked, by whom, since when.
+
+    Made when the request starts; ``record()`` writes the append-only row
+    once the outcome is known (docs/security.md R-PII-01). ``source``
+    overrides the actor's (a thumbnail, a stored snapshot, a review export).
+    """
+
+    actor: Actor
+    action: str
+    account: XPlatformAccount | None = None
+    account_slug: str = ""
+    interaction_id: str = ""
+    query: str = ""
+    search_kind: str = ""
+    source: str = ""
+    started: float = field(default_factory=time.monotonic)
+
+    def record(
+        self,
+        outcome: str,
+        *,
+        error: BaseException | None = None,
+        interaction_id: str | None = None,
+        flow_name: str = "",
+        has_photos: bool | None = None,
+    ) -> InteractionAccess:
+        user = self.actor.user
+        account = self.account
+        row = InteractionAccess.objects.create(
+            user=user if getattr(user, "pk", None) else None,
+            username=self.actor.username,
+            role=roles.role_label(user),
+            account=account,
+            account_slug=account.slug if account else _printable(self.account_slug, 50),
+            action=self.action,
+            outcome=outcome,
+            error_kind=error_kind(error) if error is not None else "",
+            search_kind=_printable(self.search_kind, 20),
+            query_masked=_printable(mask_query(self.query), 120) if self.query else "",
+            interaction_id=_printable(
+                self.interaction_id if interaction_id is None else interaction_id, 64
+            ),
+            flow_name=_printable(flow_name, 200),
+            has_photos=has_photos,
+            source=self.source or self.actor.source,
+            duration_ms=max(0, int((time.monotonic() - self.started) * 1000)),
+            client_ip=self.actor.client_ip,
+        )
+        logger.info(
+            "access user=%s account=%s action=%s outcome=%s id=%s query=%s ms=%s",
+            row.username,
+            row.account_slug,
+            row.action,
+            row.outcome,
+            row.interaction_id,
+            row.query_masked,
+            row.duration_ms,
+        )
+        return row
 
 
 def access_log_purge(*, batch_size: int = 1000) -> int:

@@ -103,6 +103,16 @@ class AccountUnavailable(Exception):
     message = CREDENTIALS_UNAVAILABLE.message
 
 
+class InteractionNotFound(Exception):
+    """Neither the answers nor the flow of a unique ID exist upstream."""
+
+    def __init__(self, account_name: str, unique_id: str) -> None:
+        self.message = (
+            f"{account_name} has no interaction with the unique ID {unique_id}."
+        )
+        super().__init__(self.message)
+
+
 class PhotoUnavailable(Exception):
     """A photo cannot be shown; `reason` is for the agent."""
 
@@ -125,6 +135,7 @@ _BY_CLASS: tuple[tuple[type[BaseException], Failure], ...] = (
     (XPlatformResponseError, BAD_RESPONSE),
     (AccountUnavailable, CREDENTIALS_UNAVAILABLE),
     (CredentialDecryptError, CREDENTIALS_UNAVAILABLE),
+    (InteractionNotFound, NOT_FOUND),
     (XPlatformError, UPSTREAM_ERROR),
 )
 
@@ -151,6 +162,6 @@ def agent_message(error: BaseException) -> str:
         return failure.message
     if isinstance(error, PhotoUnavailable):
         return error.reason
-    if isinstance(error, XPlatformError):
+    if isinstance(error, XPlatformError | InteractionNotFound):
         return error.message
     return failure.message

@@ -296,6 +296,16 @@ class InteractionAccess(models.Model):
         INVALID = "invalid", "invalid input"
         UPSTREAM_ERROR = "upstream_error", "upstream error"
 
+    class Source(models.TextChoices):
+        """Where an access came from."""
+
+        PAGE = "page", "console page"
+        API = "api", "JSON API"
+        THUMB = "thumb", "thumbnail"
+        FULL = "full", "full-size photo"
+        SNAPSHOT = "snapshot", "stored snapshot"
+        REVIEW = "review", "supervisor review"
+
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -320,7 +330,9 @@ class InteractionAccess(models.Model):
     interaction_id = models.CharField(max_length=64, blank=True, db_index=True)
     flow_name = models.CharField(max_length=200, blank=True)
     has_photos = models.BooleanField(null=True)
-    source = models.CharField(max_length=20, default="page")
+    source = models.CharField(
+        max_length=20, choices=Source.choices, default=Source.PAGE
+    )
     duration_ms = models.PositiveIntegerField(default=0)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
 
@@ -449,6 +461,8 @@ class InteractionSnapshot(models.Model):
 class SnapshotPhoto(models.Model):
     """A thumbnail shown on the page, kept with its snapshot."""
 
+    SAFE_CONTENT_TYPES = ("image/jpeg", "image/png")
+
     snapshot = models.ForeignKey(
         InteractionSnapshot, on_delete=models.CASCADE, related_name="photos"
     )
@@ -471,3 +485,10 @@ class SnapshotPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot_id}/{self.key}"
+
+    @property
+    def safe_content_type(self) -> str:
+        """The stored type when it is one the console makes, else JPEG."""
+        if self.content_type in self.SAFE_CONTENT_TYPES:
+            return self.content_type
+        return "image/jpeg"

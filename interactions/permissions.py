@@ -10,76 +10,73 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from interactions import access_log, roles, selectors
+from interactions import roles, selectors
+from interactions.access_log import Access, Actor
 from interactions.models import InteractionAccess, InteractionSnapshot, XPlatformAccount
 
-API_SOURCE = "api"
 # Larger IDs cannot exist and would overflow a database integer.
 MAX_ID = 2**63 - 1
 
 
-def access_denied_record(
-    request: HttpRequest | Request, slug: str, *, action: str, source: str = API_SOURCE
-) -> None:
+def access_denied_record(actor: Actor, slug: str, *, action: str) -> None:
     """Write the 'denied' access-log row of a refused account (R-PII-01)."""
-    access_log.interaction_access_record(
-        user=request.user,
-        account=XPlatformAccount.objects.filter(slug=slug).first(),
+    Access(
+        actor,
+        action,
+        XPlatformAccount.objects.filter(slug=slug).first(),
         account_slug=slug,
-        action=action,
-        outcome=InteractionAccess.Outcome.DENIED,
-        request=request,
-        source=source,
-    )
+    ).record(InteractionAccess.Outcome.DENIED)
 
 
-def account_for(
-    request: HttpRequest | Request, slug: str, *, action: str, source: str = API_SOURCE
-) -> XPlatformAccount:
+def account_for(actor: Actor, slug: str, *, action: str) -> XPlatformAccount:
     """The account if this user may use it; else 404 and a 'denied' row (R-AC-02).
 
     Shared by the pages and the API: Http404 becomes DRF's NotFound there.
     """
-    user = request.user
+    user = actor.user
     account = None
     if user.has_perm(roles.VIEW_INTERACTION):
         account = XPlatformAccount.objects.for_user(user).filter(slug=slug).first()
     if account is None:
-        access_denied_record(request, slug, action=action, source=source)
+        access_denied_record(actor, slug, action=action)
         raise Http404("No such interaction.")
     return account
 
 
 def snapshot_for(
-    request: Request, snapshot_id: int | str, *, action: str
+    actor: Actor, snapshot_id: int | str, *, action: str
 ) -> InteractionSnapshot:
     """A snapshot of one of the user's accounts; else 404 and, when it exists
-    in another account, a 'denied' row, as the supervisor pages do."""
-    snapshot_id = int(snapshot_id)
-    if not 0 < snapshot_id <= MAX_ID:
-        raise NotFound("No such snapshot.")
+    in another account, a 'denied' row. Pages and API alike."""
     try:
-        return selectors.snapshot_get(user=request.user, snapshot_id=snapshot_id)
+        number = int(snapshot_id)
+    except ValueError:
+        raise Http404("No such snapshot.") from None
+    if not 0 < number <= MAX_ID:
+        raise Http404("No such snapshot.")
+    try:
+        return selectors.snapshot_get(user=actor.user, snapshot_id=number)
     except Http404:
         found = (
-            InteractionSnapshot.objects.filter(pk=snapshot_id)
+            InteractionSnapshot.objects.filter(pk=number)
             .defer("data")
             .select_related("account")
             .first()
         )
         if found is not None:
-            access_log.interaction_access_record(
-                user=request.user, account=found.account, action=action,
-                outcome=InteractionAccess.Outcome.DENIED, request=request,
+            Access(
+                actor,
+                action,
+                found.account,
                 interaction_id=found.interaction_id,
-                source=selectors.SNAPSHOT_SOURCE,
-            )  # fmt: skip
-        raise NotFound("No such snapshot.") from None
+                source=InteractionAccess.Source.SNAPSHOT,
+            ).record(InteractionAccess.Outcome.DENIED)
+        raise
 
 
 class HasConsolePermission(BasePermission):
@@ -102,5 +99,6 @@ class HasConsolePermission(BasePermission):
         action = getattr(view, "access_action", None)
         slug = getattr(view, "kwargs", {}).get("slug")
         if action and slug:
-            access_denied_record(request, str(slug), action=action)
+            actor = Actor.from_request(request, source=InteractionAccess.Source.API)
+            access_denied_record(actor, str(slug), action=action)
         raise NotFound()

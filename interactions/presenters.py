@@ -1,27 +1,39 @@
-"""Turn an Interaction into what the templates show. Templates only display.
+"""The interaction page's view model, built once from a fetched Interaction.
 
-Everything computed for the page lives here: time spent per step, revisits
+`InteractionPage` is the one shape of an interaction page: the HTML page and
+its live refresh render it, the API serializers read it, and a snapshot
+stores it as JSON (`interactions.snapshots`) and reads it back. Everything
+computed for the page lives here: time spent per step, revisits
 (back-navigation), the last page, answers in order, variable tables, photo
-labels, and the plain-text summary agents paste into a CRM ticket.
+labels, and the plain-text summary agents paste into a CRM ticket. The
+templates only display.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.urls import reverse
+from interactions.errors import agent_message, failure_of
+from interactions.interaction import Interaction, Part, PhotoRef
+from interactions.xplatform.schemas import FlowChoice, FlowSection
 
-from interactions.errors import agent_message
-from interactions.interaction import Interaction, PhotoRef
-from interactions.xplatform.schemas import (
-    CollectionTable,
-    FlowChoice,
-    FlowSection,
-    SummaryPage,
-    VariableValue,
-)
+
+@dataclass(frozen=True)
+class PartError:
+    """Why one part of the page is missing, in plain words.
+
+    ``code`` is the failure's API code (interactions.errors); snapshots
+    stored before codes were kept have an empty code.
+    """
+
+    code: str
+    message: str
+    not_found: bool = False
 
 
 @dataclass(frozen=True)
@@ -30,8 +42,26 @@ class Option:
     selected: bool
 
 
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: list[Column]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class SectionPhoto:
+    key: str
+    file_name: str
+
+
 @dataclass
-class SectionView:
+class Section:
     label: str
     header: str
     footer: str
@@ -39,60 +69,200 @@ class SectionView:
     answers: list[str] = field(default_factory=list)
     options: list[Option] = field(default_factory=list)
     multiple: bool = False
-    table: CollectionTable | None = None
-    photos: list[PhotoRef] = field(default_factory=list)
+    table: Table | None = None
+    photos: list[SectionPhoto] = field(default_factory=list)
+
+    @property
+    def photo_keys(self) -> list[str]:
+        return [photo.key for photo in self.photos]
 
 
 @dataclass
-class StepView:
+class Step:
     number: int
     title: str
     time: datetime | None
     spent: timedelta | None
+    spent_so_far: bool  # the last page of a live flow: still being spent
     is_revisit: bool
     revisit_of: int | None
     is_last: bool
     header: str
     footer: str
-    sections: list[SectionView]
+    sections: list[Section]
 
     @property
     def key(self) -> str:
         return f"step-{self.number}"
 
+    @property
+    def spent_seconds(self) -> float | None:
+        return self.spent.total_seconds() if self.spent is not None else None
+
 
 @dataclass(frozen=True)
-class AnswerView:
+class Answer:
     page_title: str
     time: datetime | None
     question: str
     answer: str
-    header: str
-    footer: str
+    header: str = ""
+    footer: str = ""
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    value: str
+    is_set: bool
+    is_structured: bool
 
 
 @dataclass
 class VariableSetView:
     set_id: str
-    rows: list[VariableValue]
-    error: str = ""
-    not_found: bool = False
+    rows: list[Variable]
+    error: PartError | None = None
+
+    @property
+    def not_found(self) -> bool:
+        return self.error is not None and self.error.not_found
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo of the flow. The URLs are filled in by whoever shows the page
+    (the console, the API or a stored copy); empty means nothing to load."""
+
+    key: str
+    file_name: str
+    label: str
+    step_number: int
+    step_title: str
+    time: datetime | None
+    rejected: bool
+    thumb_url: str = ""
+    full_url: str = ""
+
+
+@dataclass(frozen=True)
+class AccountRef:
+    """The account as the page names it (no credentials, no model)."""
+
+    slug: str
+    name: str
+    time_zone: str
 
 
 @dataclass
-class PhotoView:
-    ref: PhotoRef
-    thumb_url: str
-    full_url: str
-    label: str
+class InteractionPage:
+    """Everything an interaction page shows, and nothing the page cannot show."""
+
+    unique_id: str
+    flow_name: str
+    account_name: str
+    account_slug: str
+    time_zone: str
+    started_at: datetime | None
+    last_activity: datetime | None
+    live: bool
+    data_as_of: datetime | None
+    answers: list[Answer]
+    answers_error: PartError | None
+    steps: list[Step]
+    flow_error: PartError | None
+    variable_sets: list[VariableSetView]
+    photos: list[Photo]
+    summary_text: str = ""
+
+    @property
+    def tz(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.time_zone or "UTC")
+        except (ValueError, KeyError):
+            return ZoneInfo("UTC")
+
+    @property
+    def account(self) -> AccountRef:
+        return AccountRef(self.account_slug, self.account_name, self.time_zone)
+
+    @property
+    def has_photos(self) -> bool:
+        return bool(self.photos)
+
+    @property
+    def errors(self) -> dict[str, PartError | None]:
+        """The parts that failed, by the names the API uses."""
+        return {"summary": self.answers_error, "flow": self.flow_error}
+
+    def with_photo_urls(self, url: Callable[[Photo, str], str]) -> InteractionPage:
+        """A copy whose photos link to ``url(photo, "thumb" | "full")``;
+        an empty URL means the photo cannot be loaded there."""
+        photos = [
+            dataclasses.replace(
+                photo, thumb_url=url(photo, "thumb"), full_url=url(photo, "full")
+            )
+            for photo in self.photos
+        ]
+        return dataclasses.replace(self, photos=photos)
+
+
+# --------------------------------------------------------------------------
+# Building the page from an Interaction
+# --------------------------------------------------------------------------
+
+
+def interaction_page(interaction: Interaction) -> InteractionPage:
+    """The view model of a fetched interaction."""
+    account = interaction.account
+    page = InteractionPage(
+        unique_id=interaction.unique_id,
+        flow_name=interaction.flow_name,
+        account_name=account.name,
+        account_slug=account.slug,
+        time_zone=account.time_zone,
+        started_at=interaction.started_at,
+        last_activity=interaction.last_activity,
+        live=interaction.is_live,
+        data_as_of=interaction.fetched_at,
+        answers=_answers(interaction),
+        answers_error=_part_error(
+            interaction.summary,
+            "The X-Platform server has no answers for this interaction.",
+        ),
+        steps=_timeline(interaction),
+        flow_error=_part_error(
+            interaction.flow,
+            "The X-Platform server has no flow steps for this interaction.",
+        ),
+        variable_sets=_variable_sets(interaction),
+        photos=[_photo(ref) for ref in interaction.photos],
+    )
+    page.summary_text = summary_text(page)
+    return page
+
+
+def _error(error: BaseException, message: str | None = None) -> PartError:
+    failure = failure_of(error)
+    return PartError(
+        code=failure.code,
+        message=message or agent_message(error),
+        not_found=failure.kind == "not_found",
+    )
+
+
+def _part_error(part: Part[Any], not_found_message: str) -> PartError | None:
+    if part.error is None:
+        return None
+    return _error(part.error, not_found_message if part.not_found else None)
 
 
 def _choice_label(choice: FlowChoice) -> str:
     return choice.label or choice.value or choice.reference_name
 
 
-def _section_view(section: FlowSection, photos: list[PhotoRef]) -> SectionView:
-    view = SectionView(
+def _section(section: FlowSection, photos: list[PhotoRef]) -> Section:
+    view = Section(
         label=section.label or section.reference_name,
         header=section.header_text,
         footer=section.footer_text,
@@ -102,118 +272,113 @@ def _section_view(section: FlowSection, photos: list[PhotoRef]) -> SectionView:
     paths = set(section.image_paths) | set(section.rejected_image_paths)
     if paths:
         view.kind = "photos"
-        view.photos = [p for p in photos if p.path in paths]
-        return view
-    if section.table is not None:
+        view.photos = [
+            SectionPhoto(p.key, p.file_name) for p in photos if p.path in paths
+        ]
+    elif section.table is not None:
         view.kind = "table"
-        view.table = section.table
-        return view
-    if any(c.selected is not None for c in section.choices):
+        view.table = Table(
+            columns=[Column(f, h) for f, h in section.table.headers],
+            rows=[list(row) for row in section.table.rows],
+        )
+    elif any(c.selected is not None for c in section.choices):
         view.kind = "choice"
         view.options = [
             Option(_choice_label(c), bool(c.selected)) for c in section.choices
         ]
-        return view
-    inputs = [
-        c.value
-        for c in section.choices
-        if c.kind == "textInput" or (c.kind is None and c.value)
-    ]
-    if inputs:
-        view.kind = "input"
-        view.answers = inputs
+    else:
+        view.answers = [
+            c.value
+            for c in section.choices
+            if c.kind == "textInput" or (c.kind is None and c.value)
+        ]
+        if view.answers:
+            view.kind = "input"
     return view
 
 
-def timeline(interaction: Interaction) -> list[StepView]:
+def _timeline(interaction: Interaction) -> list[Step]:
     flow = interaction.flow.value
     if flow is None:
         return []
     photos = interaction.photos
-    steps: list[StepView] = []
+    steps: list[Step] = []
     seen: dict[str, int] = {}
     pages = flow.pages
     for index, page in enumerate(pages):
         number = index + 1
+        is_last = number == len(pages)
         identity = page.reference_name or page.title
         revisit_of = seen.get(identity)
         seen.setdefault(identity, number)
-        following = pages[index + 1].timestamp if index + 1 < len(pages) else None
+        following = pages[index + 1].timestamp if not is_last else None
         spent = None
+        so_far = False
         if page.timestamp and following:
             spent = max(following - page.timestamp, timedelta(0))
-        elif page.timestamp and interaction.is_live and index + 1 == len(pages):
+        elif page.timestamp and interaction.is_live and is_last:
             spent = max(interaction.fetched_at - page.timestamp, timedelta(0))
+            so_far = True
         steps.append(
-            StepView(
+            Step(
                 number=number,
                 title=page.title or page.reference_name or f"Page {number}",
                 time=page.timestamp,
                 spent=spent,
+                spent_so_far=so_far,
                 is_revisit=revisit_of is not None,
                 revisit_of=revisit_of,
-                is_last=index + 1 == len(pages),
+                is_last=is_last,
                 header=page.header_text,
                 footer=page.footer_text,
-                sections=[_section_view(s, photos) for s in page.sections],
+                sections=[_section(s, photos) for s in page.sections],
             )
         )
     return steps
 
 
-def answers(interaction: Interaction) -> list[AnswerView]:
+def _answers(interaction: Interaction) -> list[Answer]:
     summary = interaction.summary.value
     if summary is None:
         return []
-    rows: list[AnswerView] = []
-    page: SummaryPage
-    for page in summary.pages:
-        for question in page.questions:
-            rows.append(
-                AnswerView(
-                    page_title=page.title,
-                    time=page.time,
-                    question=question.question or question.reference_name or "",
-                    answer=question.answer,
-                    header=question.header,
-                    footer=question.footer,
-                )
-            )
-    return rows
+    return [
+        Answer(
+            page_title=page.title,
+            time=page.time,
+            question=question.question or question.reference_name or "",
+            answer=question.answer,
+            header=question.header,
+            footer=question.footer,
+        )
+        for page in summary.pages
+        for question in page.questions
+    ]
 
 
-def variable_sets(interaction: Interaction) -> list[VariableSetView]:
+def _variable_sets(interaction: Interaction) -> list[VariableSetView]:
     views = []
     for set_id, part in interaction.variable_sets:
         if part.value is not None:
-            views.append(VariableSetView(set_id, list(part.value.values)))
+            rows = [
+                Variable(v.name, v.value, v.is_set, v.is_structured)
+                for v in part.value.values
+            ]
+            views.append(VariableSetView(set_id, rows))
         elif part.error is not None:
-            views.append(
-                VariableSetView(
-                    set_id,
-                    [],
-                    error=agent_message(part.error),
-                    not_found=part.not_found,
-                )
-            )
+            views.append(VariableSetView(set_id, [], error=_error(part.error)))
     return views
 
 
-def photo_views(interaction: Interaction) -> list[PhotoView]:
-    views = []
-    slug = interaction.account.slug
-    for ref in interaction.photos:
-        args = [slug, interaction.unique_id, ref.key]
-        label = f"Step {ref.step_number}: {ref.step_title}"
-        views.append(
-            PhotoView(
-                ref=ref,
-                thumb_url=reverse("interactions:photo", args=[*args, "thumb"]),
-                full_url=reverse("interactions:photo", args=[*args, "full"]),
-                label=label,
-            )
-        )
-    return views
+def _photo(ref: PhotoRef) -> Photo:
+    return Photo(
+        key=ref.key,
+        file_name=ref.file_name,
+        label=f"Step {ref.step_number}: {ref.step_title}",
+        step_number=ref.step_number,
+        step_title=ref.step_title,
+        time=ref.time,
+        rejected=ref.rejected,
+    )
 
 
 def _when(moment: datetime | None, tz: ZoneInfo) -> str:
@@ -222,43 +387,31 @@ def _when(moment: datetime | None, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
-def summary_text(interaction: Interaction) -> str:
+def summary_text(page: InteractionPage) -> str:
     """A plain-text summary for pasting into a CRM ticket."""
-    tz = interaction.account.tz()
+    tz = page.tz
     lines = [
-        f"X-Platform interaction {interaction.unique_id}"
-        + (f": {interaction.flow_name}" if interaction.flow_name else ""),
-        f"Account: {interaction.account.name}",
-        f"Started: {_when(interaction.started_at, tz)}",
-        f"Last activity: {_when(interaction.last_activity, tz)}"
-        + (" (live)" if interaction.is_live else " (finished)"),
+        f"X-Platform interaction {page.unique_id}"
+        + (f": {page.flow_name}" if page.flow_name else ""),
+        f"Account: {page.account_name}",
+        f"Started: {_when(page.started_at, tz)}",
+        f"Last activity: {_when(page.last_activity, tz)}"
+        + (" (live)" if page.live else " (finished)"),
     ]
-    rows = answers(interaction)
-    if rows:
+    if page.answers:
         lines += ["", "Answers:"]
-        lines += [f"- {row.question}: {row.answer}" for row in rows]
-    for view in variable_sets(interaction):
+        lines += [f"- {row.question}: {row.answer}" for row in page.answers]
+    for view in page.variable_sets:
         if view.rows:
             lines += ["", f"Variables ({view.set_id}):"]
             lines += [
                 f"- {row.name}: {row.value if row.is_set else '(not set)'}"
                 for row in view.rows
             ]
-    photos = [p for p in interaction.photos if not p.rejected]
+    photos = [p for p in page.photos if not p.rejected]
     if photos:
         lines += ["", f"Photos: {len(photos)} uploaded"]
         lines += [
             f"- {p.file_name} (step {p.step_number}: {p.step_title})" for p in photos
         ]
     return "\n".join(lines)
-
-
-def part_error(interaction: Interaction, name: str) -> str:
-    part = interaction.summary if name == "summary" else interaction.flow
-    if part.error is None:
-        return ""
-    if part.not_found:
-        if name == "summary":
-            return "The X-Platform server has no answers for this interaction."
-        return "The X-Platform server has no flow steps for this interaction."
-    return agent_message(part.error)

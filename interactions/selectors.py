@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypedDict
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from interactions import roles
@@ -20,10 +18,6 @@ from interactions.models import (
     SnapshotPhoto,
     XPlatformAccount,
 )
-from interactions.xplatform.validators import InvalidValue, validate_unique_id
-
-# The access log's `source` of views made from a stored snapshot.
-SNAPSHOT_SOURCE = "snapshot"
 
 
 @dataclass(frozen=True)
@@ -45,7 +39,7 @@ def recent_lookups(*, user: Any, limit: int = 8) -> list[RecentLookup]:
             account__isnull=False,
             account__is_active=True,
         )
-        .exclude(source=SNAPSHOT_SOURCE)
+        .exclude(source=InteractionAccess.Source.SNAPSHOT)
         .select_related("account")
         .order_by("-created_at", "-pk")[: limit * 5]
     )
@@ -136,40 +130,6 @@ def access_log_list(
     return rows.order_by("-created_at", "-pk")
 
 
-@dataclass(frozen=True)
-class HistoryRow:
-    """An access-log row with its links (empty when there is nothing to open)."""
-
-    row: InteractionAccess
-    detail_url: str
-    log_url: str
-
-
-def history_rows(
-    rows: Iterable[InteractionAccess], *, with_log_links: bool
-) -> list[HistoryRow]:
-    """Rows of a history page with links to the interaction and its access log.
-
-    A row whose unique ID is not a valid one (an invalid request was logged
-    as typed) gets no links.
-    """
-    views = []
-    for row in rows:
-        detail_url = log_url = ""
-        if row.account is not None and row.interaction_id:
-            try:
-                unique_id = validate_unique_id(row.interaction_id)
-            except InvalidValue:
-                unique_id = ""
-            if unique_id:
-                args = [row.account.slug, unique_id]
-                detail_url = reverse("interactions:detail", args=args)
-                if with_log_links:
-                    log_url = reverse("interactions:review-access-log", args=args)
-        views.append(HistoryRow(row, detail_url, log_url))
-    return views
-
-
 def review_account(*, user: Any, slug: str) -> XPlatformAccount:
     """An account the user may review; Http404 otherwise."""
     if not user.has_perm(roles.VIEW_TEAM_HISTORY):
@@ -232,107 +192,8 @@ def snapshot_photo_get(*, snapshot: InteractionSnapshot, key: str) -> SnapshotPh
     return photo
 
 
-# --- the snapshot page: stored JSON back into what the templates show -------
-
-
-def _when(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True)
-class SnapshotPhotoView:
-    key: str
-    label: str
-    step_number: int
-    step_title: str
-    file_name: str
-    time: datetime | None
-    rejected: bool
-    stored: bool
-    url: str
-
-
-@dataclass(frozen=True)
-class SnapshotPage:
-    """A stored snapshot ready for the template: times as datetimes, photo URLs."""
-
-    snapshot: InteractionSnapshot
-    header: dict[str, Any]
-    started_at: datetime | None
-    last_activity: datetime | None
-    data_as_of: datetime | None
-    account_tz: ZoneInfo
-    answers: list[dict[str, Any]]
-    answers_error: str
-    steps: list[dict[str, Any]]
-    flow_error: str
-    variable_sets: list[dict[str, Any]]
-    photos: list[SnapshotPhotoView]
-    summary_text: str
-
-
-def snapshot_page(snapshot: InteractionSnapshot) -> SnapshotPage:
-    """What the snapshot page shows, from the stored JSON only (no upstream)."""
-    data: dict[str, Any] = snapshot.data if isinstance(snapshot.data, dict) else {}
-    header = dict(data.get("header", {}))
-    try:
-        account_tz = ZoneInfo(str(header.get("time_zone") or "UTC"))
-    except (ValueError, KeyError):
-        account_tz = ZoneInfo("UTC")
-    stored = set(
+def snapshot_photo_keys(*, snapshot: InteractionSnapshot) -> set[str]:
+    """The keys of the photos whose thumbnails were stored with a snapshot."""
+    return set(
         SnapshotPhoto.objects.filter(snapshot=snapshot).values_list("key", flat=True)
-    )
-    photos = [
-        SnapshotPhotoView(
-            key=str(entry.get("key", "")),
-            label=str(entry.get("label", "")),
-            step_number=int(entry.get("step_number") or 0),
-            step_title=str(entry.get("step_title", "")),
-            file_name=str(entry.get("file_name", "")),
-            time=_when(entry.get("time")),
-            rejected=bool(entry.get("rejected")),
-            stored=entry.get("key") in stored,
-            url=reverse(
-                "interactions:review-snapshot-photo",
-                args=[snapshot.pk, str(entry.get("key", ""))],
-            )
-            if entry.get("key") in stored
-            else "",
-        )
-        for entry in data.get("photos", [])
-    ]
-    answers = [
-        {**row, "time": _when(row.get("time"))} for row in data.get("answers", [])
-    ]
-    steps = [
-        {
-            **step,
-            "time": _when(step.get("time")),
-            "spent": (
-                timedelta(seconds=step["spent_seconds"])
-                if isinstance(step.get("spent_seconds"), int)
-                else None
-            ),
-        }
-        for step in data.get("steps", [])
-    ]
-    return SnapshotPage(
-        snapshot=snapshot,
-        header=header,
-        started_at=_when(header.get("started_at")),
-        last_activity=_when(header.get("last_activity")),
-        data_as_of=_when(header.get("data_as_of")),
-        account_tz=account_tz,
-        answers=answers,
-        answers_error=str(data.get("answers_error", "")),
-        steps=steps,
-        flow_error=str(data.get("flow_error", "")),
-        variable_sets=list(data.get("variable_sets", [])),
-        photos=photos,
-        summary_text=str(data.get("summary_text", "")),
     )

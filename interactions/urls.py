@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from interactions import supervisor_views, views
+from interactions import views
+from interactions.review import urls as review_urls
 
 app_name = "interactions"
 
@@ -20,21 +21,5 @@ urlpatterns = [
         name="photo",
     ),
     # Supervisor review (404 for everyone without the history permission).
-    path("review/", supervisor_views.history, name="review"),
-    path("review/export.csv", supervisor_views.history_export, name="review-export"),
-    path(
-        "review/snapshots/<int:pk>/",
-        supervisor_views.snapshot,
-        name="review-snapshot",
-    ),
-    path(
-        "review/snapshots/<int:pk>/photos/<str:key>",
-        supervisor_views.snapshot_photo,
-        name="review-snapshot-photo",
-    ),
-    path(
-        "review/a/<slug:slug>/i/<str:unique_id>/",
-        supervisor_views.interaction_log,
-        name="review-access-log",
-    ),
+    *review_urls.urlpatterns,
 ]

@@ -214,7 +214,9 @@ class PhotoSerializer(serializers.Serializer[Any]):
     rejected = serializers.BooleanField(
         help_text="The upstream gave an unusable location; the photo cannot be shown."
     )
-    thumbnail_url = serializers.URLField(help_text="JPEG thumbnail (API).")
+    thumbnail_url = serializers.URLField(
+        source="thumb_url", help_text="JPEG thumbnail (API)."
+    )
     full_url = serializers.URLField(help_text="JPEG full view (API).")
 
     class Meta:
@@ -233,6 +235,14 @@ class PartErrorsSerializer(serializers.Serializer[Any]):
         ref_name = "PartErrors"
 
 
+class OptionalURLField(serializers.URLField):
+    """A URL, or null where there is none (an empty string in the page)."""
+
+    def to_representation(self, value: Any) -> str | None:  # type: ignore[override]
+        # DRF's stub says str; a null URL is what the schema documents.
+        return str(value) if value else None
+
+
 class SnapshotPhotoSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(allow_blank=True)
     label = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
@@ -240,7 +250,8 @@ class SnapshotPhotoSerializer(serializers.Serializer[Any]):
     file_name = serializers.CharField(allow_blank=True)
     time = serializers.DateTimeField(allow_null=True)
     rejected = serializers.BooleanField()
-    thumbnail_url = serializers.URLField(
+    thumbnail_url = OptionalURLField(
+        source="thumb_url",
         allow_null=True,
         help_text="The stored thumbnail (API); null when none was kept.",
     )

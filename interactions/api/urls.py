@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from interactions.api import views
+from interactions.api import review, views
 
 app_name = "api"
 
@@ -21,15 +21,15 @@ urlpatterns = [
         views.InteractionPhotoApi.as_view(),
         name="interaction-photo",
     ),
-    path("history", views.AccessLogListApi.as_view(), name="history"),
+    path("history", review.AccessLogListApi.as_view(), name="history"),
     path(
         "snapshots/<int:snapshot_id>",
-        views.SnapshotDetailApi.as_view(),
+        review.SnapshotDetailApi.as_view(),
         name="snapshot-detail",
     ),
     re_path(
         r"^snapshots/(?P<snapshot_id>[0-9]+)/photos/(?P<key>[0-9a-f]{20})$",
-        views.SnapshotPhotoApi.as_view(),
+        review.SnapshotPhotoApi.as_view(),
         name="snapshot-photo",
     ),
     # Last: everything else under /api/v1/ answers the JSON 404.

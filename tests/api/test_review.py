@@ -80,13 +80,9 @@ def test_invalid_history_filter_is_400(supervisor_client, query, field):
 
 def test_history_is_paginated(supervisor_client, agent, sim_accounts):
     for _ in range(52):
-        access_log.interaction_access_record(
-            user=agent,
-            account=sim_accounts["acme"],
-            action="search",
-            outcome="not_found",
-            source="api",
-        )
+        access_log.Access(
+            access_log.Actor(agent, source="api"), "search", sim_accounts["acme"]
+        ).record("not_found")
     first = supervisor_client.get("/api/v1/history").json()
     assert first["count"] == 52
     assert len(first["results"]) == 50

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from interactions.models import InteractionAccess, XPlatformAccount
-from interactions.supervisor_views import CSV_HEADER, EXPORT_CHUNK_SIZE
+from interactions.review.export import CSV_HEADER, EXPORT_CHUNK_SIZE
 from tests.review.conftest import access_row
 
 EXPORT = reverse("interactions:review-export")

@@ -16,8 +16,10 @@ from PIL import Image
 
 from interactions import selectors, snapshots, upstream
 from interactions.models import InteractionAccess, InteractionSnapshot, SnapshotPhoto
+from interactions.presenters import interaction_page
 from interactions.simulator import data
 from interactions.simulator.clock import ManualClock
+from interactions.snapshot_format import page_to_json
 from interactions.xplatform import client as xplatform
 from tests.conftest import SIM_ACME, SIM_NORTHWIND
 from tests.review.conftest import detail_url
@@ -84,14 +86,18 @@ def test_data_as_of_and_time_so_far_do_not_make_a_new_snapshot(db):
             account=account, unique_id=data.LIVE_UNIQUE_ID
         )
     assert live.is_live is True
-    first = snapshots.interaction_snapshot_store(user=agent, interaction=live)
+    first = snapshots.interaction_snapshot_store(
+        user=agent, account=account, page=interaction_page(live)
+    )
     moved = live.fetched_at + timedelta(seconds=40)
-    later = dataclasses.replace(live, fetched_at=moved)
-    second = snapshots.interaction_snapshot_store(user=agent, interaction=later)
+    later = interaction_page(dataclasses.replace(live, fetched_at=moved))
+    second = snapshots.interaction_snapshot_store(
+        user=agent, account=account, page=later
+    )
     assert second.pk == first.pk
     # The two views did show different values: "data as of", and the time
     # spent so far on the last page of the live flow.
-    shown_later = snapshots.interaction_snapshot_data(later)
+    shown_later = page_to_json(later)
     assert shown_later["header"]["data_as_of"] != first.data["header"]["data_as_of"]
     last_then, last_later = first.data["steps"][-1], shown_later["steps"][-1]
     assert last_later["spent_so_far"] is True
@@ -160,11 +166,15 @@ def test_new_snapshot_starts_with_the_thumbnails_already_stored(sim_accounts, ag
     interaction = upstream.interaction_fetch(
         account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
     )
-    first = snapshots.interaction_snapshot_store(user=agent, interaction=interaction)
+    first = snapshots.interaction_snapshot_store(
+        user=agent, account=account, page=interaction_page(interaction)
+    )
     key = interaction.photos[0].key
     SnapshotPhoto.objects.create(snapshot=first, key=key, thumbnail=b"\xff\xd8thumb")
-    changed = dataclasses.replace(interaction, variable_sets=())
-    second = snapshots.interaction_snapshot_store(user=agent, interaction=changed)
+    changed = interaction_page(dataclasses.replace(interaction, variable_sets=()))
+    second = snapshots.interaction_snapshot_store(
+        user=agent, account=account, page=changed
+    )
     assert second.pk != first.pk
     carried = SnapshotPhoto.objects.get(snapshot=second)
     assert carried.key == key

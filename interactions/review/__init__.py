@@ -1,0 +1,1 @@
+"""Supervisor review: history, CSV export, stored snapshots, access logs."""

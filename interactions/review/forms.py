@@ -1,0 +1,108 @@
+"""The supervisor history's filters, shared by the page, the CSV export and
+the API (which reads the same query parameters)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from interactions import selectors
+from interactions.models import InteractionAccess, XPlatformAccount
+
+Outcome = InteractionAccess.Outcome
+Action = InteractionAccess.Action
+
+
+class HistoryFilterForm(forms.Form):
+    """The history filters, read from the query string (GET)."""
+
+    agent = forms.CharField(label="Agent", required=False, max_length=150, strip=True)
+    account = forms.ModelChoiceField(
+        label="Account",
+        queryset=XPlatformAccount.objects.none(),
+        required=False,
+        to_field_name="slug",
+        empty_label="All my accounts",
+    )
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        required=False,
+        choices=[("", "Any outcome"), *Outcome.choices],
+    )
+    action = forms.ChoiceField(
+        label="Action",
+        required=False,
+        choices=[("", "Any action"), *Action.choices],
+    )
+    flow = forms.CharField(
+        label="Flow name contains", required=False, max_length=200, strip=True
+    )
+    has_photos = forms.TypedChoiceField(
+        label="Photos",
+        required=False,
+        choices=[("", "Any"), ("yes", "With photos"), ("no", "Without photos")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+    )
+    sort = forms.ChoiceField(
+        label="Sort",
+        required=False,
+        choices=[
+            (selectors.SORT_NEWEST, "Newest first"),
+            (selectors.SORT_OLDEST, "Oldest first"),
+        ],
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].widget.attrs.update(
+            {"list": "review-agent-names", "autocomplete": "off", "spellcheck": "false"}
+        )
+        self.fields["flow"].widget.attrs.update({"autocomplete": "off"})
+        accounts = XPlatformAccount.objects.for_user(user)
+        self.fields["account"].queryset = accounts  # type: ignore[attr-defined]
+        self.agent_names = list(
+            get_user_model()
+            .objects.filter(account_assignments__account__in=accounts)
+            .order_by("username")
+            .values_list("username", flat=True)
+            .distinct()
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters; an invalid field is left out (and shown as an error)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return dict(self.cleaned_data)
+
+    def describe(self) -> str:
+        """The filters in a few words, for the access log of an export."""
+        parts = []
+        for name, value in self.filters().items():
+            if value in (None, "") or (name == "sort"):
+                continue
+            if isinstance(value, XPlatformAccount):
+                value = value.slug
+            parts.append(f"{name}={value}")
+        return "; ".join(parts) or "all"

@@ -1,0 +1,165 @@
+"""The stored form of an interaction page: today's version and every older one."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.test import Client
+from django.urls import reverse
+
+from interactions import upstream
+from interactions.models import InteractionSnapshot, XPlatformAccount
+from interactions.presenters import InteractionPage, interaction_page
+from interactions.simulator import data
+from interactions.snapshot_format import (
+    SCHEMA_VERSION,
+    content_hash,
+    page_from_json,
+    page_to_json,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _v1(name: str) -> dict[str, Any]:
+    # Written by the console before the page had one view model (version 1),
+    # from the simulator's interaction 040100713.
+    stored: dict[str, Any] = json.loads(
+        (FIXTURES / f"snapshot_v1_{name}.json").read_text()
+    )
+    assert stored["schema"] == 1
+    return stored
+
+
+def test_version_1_snapshot_reads_back_whole() -> None:
+    page = page_from_json(_v1("full"))
+    assert page.unique_id == "040100713"
+    assert page.flow_name == "Motor Claim FNOL"
+    assert page.account_name == "Acme Insurance"
+    assert page.tz == ZoneInfo("America/New_York")
+    assert page.started_at == datetime(2025, 6, 2, 10, 53, 41, tzinfo=UTC)
+    assert page.live is False
+    assert [a.question for a in page.answers][:1] == ["Policy number"]
+    assert page.answers[0].answer == "AC-4418207"
+    assert len(page.steps) == 9
+    assert page.steps[-1].title == "Claim submitted"
+    table = next(s.table for step in page.steps for s in step.sections if s.table)
+    assert [c.header for c in table.columns] == ["Cover", "Limit", "Excess"]
+    assert table.rows[2] == ["Windscreen", "Unlimited", "$75"]
+    assert [(v.set_id, len(v.rows)) for v in page.variable_sets][:2] == [
+        ("customerInfoSet", 8),
+        ("claimDataSet", 6),
+    ]
+    assert page.photos[0].key == "a4ae1972f8c0d5fa154d"
+    assert page.photos[0].label == "Step 6: Photos of the damage"
+    assert page.summary_text.startswith("X-Platform interaction 040100713")
+    assert page.answers_error is None
+    assert page.flow_error is None
+
+
+def test_version_1_part_errors_become_messages_without_a_code() -> None:
+    page = page_from_json(_v1("degraded"))
+    assert page.answers_error is not None
+    assert page.answers_error.code == ""
+    assert "HTTP 503" in page.answers_error.message
+    errors = [view.error for view in page.variable_sets]
+    assert all(e is not None and "HTTP 500" in e.message for e in errors)
+    assert len(page.steps) == 9  # the flow itself was read
+
+
+def test_version_1_reads_the_same_as_the_page_built_today(
+    sim_accounts: dict[str, XPlatformAccount],
+) -> None:
+    # What version 1 kept, read back, matches today's page of the same
+    # interaction, apart from what version 1 did not keep.
+    interaction = upstream.interaction_fetch(
+        account=sim_accounts["acme"], unique_id=data.LEADING_ZERO_UNIQUE_ID
+    )
+    today = interaction_page(interaction)
+    old = page_from_json(_v1("full"))
+    assert old.summary_text == today.summary_text
+    assert old.photos == today.photos
+
+    def sets(page: InteractionPage) -> list[tuple[Any, ...]]:
+        # Version 1 kept the message of a failed set, not its code.
+        return [
+            (v.set_id, v.rows, v.not_found, v.error and v.error.message)
+            for v in page.variable_sets
+        ]
+
+    assert sets(old) == sets(today)
+    assert [(a.question, a.answer) for a in old.answers] == [
+        (a.question, a.answer) for a in today.answers
+    ]
+    assert [s.title for s in old.steps] == [s.title for s in today.steps]
+
+
+def test_current_version_round_trips(sim_accounts: dict[str, XPlatformAccount]) -> None:
+    interaction = upstream.interaction_fetch(
+        account=sim_accounts["acme"], unique_id=data.LEADING_ZERO_UNIQUE_ID
+    )
+    page = interaction_page(interaction)
+    stored = json.loads(json.dumps(page_to_json(page)))
+    assert stored["schema"] == SCHEMA_VERSION
+    assert page_from_json(stored) == page
+
+
+def test_broken_stored_data_reads_as_empty_values() -> None:
+    page = page_from_json(
+        {
+            "header": {"started_at": "2026-03-10T04:30:00+00:00", "time_zone": "Nope"},
+            "steps": [{"number": 1, "time": "garbage", "spent_seconds": 65}, "x"],
+            "photos": [{"key": "k" * 20, "label": "Step 1: Photo", "step_number": "1"}],
+            "variable_sets": "not a list",
+        }
+    )
+    assert page.started_at == datetime(2026, 3, 10, 4, 30, tzinfo=UTC)
+    assert page.tz == ZoneInfo("UTC")  # an unknown zone falls back to UTC
+    assert page.steps[0].time is None
+    assert page.steps[0].spent == timedelta(seconds=65)
+    assert len(page.steps) == 1
+    assert page.photos[0].step_number == 0
+    assert page.variable_sets == []
+    assert page_from_json(None).unique_id == ""
+
+
+def test_volatile_parts_do_not_change_the_hash() -> None:
+    stored = _v1("full")
+    moved = {**stored, "header": {**stored["header"], "data_as_of": "2030-01-01"}}
+    assert content_hash(moved) == content_hash(stored)
+    answered = dataclasses.replace(page_from_json(stored), answers=[])
+    assert content_hash(page_to_json(answered)) != content_hash(stored)
+
+
+def test_version_1_snapshot_opens_on_the_review_page_and_in_the_api(
+    supervisor_client: Client, home: XPlatformAccount
+) -> None:
+    snapshot = InteractionSnapshot.objects.create(
+        account=home,
+        interaction_id="040100713",
+        content_hash="1" * 64,
+        flow_name="Motor Claim FNOL",
+        data=_v1("degraded"),
+    )
+    page = supervisor_client.get(
+        reverse("interactions:review-snapshot", args=[snapshot.pk])
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert (
+        "Answers were unavailable: The X-Platform server reported an error (HTTP 503)"
+        in html
+    )
+    assert "Claim submitted" in html
+    assert "data-retry" not in html  # a stored copy offers nothing to retry
+    api = supervisor_client.get(f"/api/v1/snapshots/{snapshot.pk}").json()
+    assert api["answers"] == []
+    assert api["answers_error"].startswith("The X-Platform server reported an error")
+    assert api["steps"][0]["title"] == "Report a car accident"
+    assert api["variable_sets"][0]["error"]["code"] == ""
+    assert api["photos"][0]["thumbnail_url"] is None
