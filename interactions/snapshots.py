@@ -7,6 +7,7 @@ its photos. Reading one back never calls the X-Platform.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -158,4 +159,6 @@ def snapshots_purge(*, batch_size: int = 200) -> tuple[int, int]:
 
 def snapshot_page(snapshot: InteractionSnapshot) -> InteractionPage:
     """What a stored snapshot shows, from its JSON only (no upstream call)."""
-    return page_from_json(snapshot.data)
+    page = page_from_json(snapshot.data)
+    # The row, not the stored JSON, says which interaction this is.
+    return dataclasses.replace(page, unique_id=snapshot.interaction_id)

@@ -34,6 +34,7 @@ from interactions.presenters import InteractionPage, Photo
 from interactions.review.export import history_export as export_lines
 from interactions.review.forms import HistoryFilterForm
 from interactions.review.rows import history_rows
+from interactions.views import page_sections
 from interactions.xplatform.validators import InvalidValue, validate_unique_id
 
 Action = InteractionAccess.Action
@@ -109,13 +110,11 @@ def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     """A stored copy of an interaction page, exactly as the agent saw it."""
     actor = Actor.from_request(request)
     stored = snapshot_for(actor, pk, action=Action.VIEW)
-    page = services.snapshot_open(actor=actor, snapshot=stored)
-    context = _context(
-        page=_stored_photo_urls(page, stored),
-        snapshot=stored,
-        account=stored.account,
-        stored=True,
+    page = _stored_photo_urls(
+        services.snapshot_open(actor=actor, snapshot=stored), stored
     )
+    context = _context(page=page, snapshot=stored, account=stored.account, stored=True)
+    context["sections"], context["digests"] = page_sections(request, context)
     return render(request, "interactions/review/snapshot.html", context)
 
 
