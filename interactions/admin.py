@@ -2,7 +2,7 @@
 
 The application key is write-only here: the form never renders it, the list
 and search never touch it, and the change page shows only "set, last changed
-<date> by <user>" (security.md, R-SEC-03).
+<date> by <user>" (docs/security.md, R-SEC-03).
 """
 
 from __future__ import annotations
@@ -192,7 +192,7 @@ class ConsoleUserAdmin(UserAdmin):  # type: ignore[type-arg]
 @admin.register(InteractionAccess)
 class InteractionAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """The access log, read-only: rows are never added, changed or deleted here
-    (security.md, R-PII-01). Admins see the rows of their accounts."""
+    (docs/security.md, R-PII-01). Admins see the rows of their accounts."""
 
     list_display = [
         "created_at",

@@ -3,7 +3,7 @@
 `parse_query` turns the text and the "search by" choice into the upstream
 attempts to make (all run in parallel by the lookup service) and a sentence
 saying what was tried. Every value is validated here, before any URL exists
-(security.md, R-URL-01).
+(docs/security.md, R-URL-01).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ class ParsedQuery:
 def _phone_forms(text: str) -> list[str]:
     """The forms a phone number may be stored in upstream: E.164 and national.
 
-    The X-Platform stores what the customer typed (xplatform-api.md 4, e.g.
+    The X-Platform stores what the customer typed (docs/xplatform-api.md 4, e.g.
     `2121234567`), so both the E.164 and the national digits are tried.
     """
     canonical = validate_phone_number(text)

@@ -1,4 +1,4 @@
-"""A text field encrypted at rest with MultiFernet (security.md, R-SEC-01).
+"""A text field encrypted at rest with MultiFernet (docs/security.md, R-SEC-01).
 
 Keys come from XPC_FIELD_ENCRYPTION_KEYS (comma-separated, newest first),
 never from SECRET_KEY: the first key encrypts, every key decrypts. Loading a

@@ -15,7 +15,7 @@ _KEY = re.compile(r"[!-~]{1,512}")
 
 
 class XPlatformAccountForm(forms.ModelForm):  # type: ignore[type-arg]
-    """Account form whose application key is write-only (security.md, R-SEC-03).
+    """Account form whose application key is write-only (docs/security.md, R-SEC-03).
 
     The key is never rendered back; a blank field on edit keeps the stored key.
     """

@@ -239,7 +239,7 @@ def _render_unlogged(data: bytes, box: int) -> RenderedImage:
         raise ImageRejected("corrupt", detail=f"{type(exc).__name__}: {exc}") from exc
     except Exception as exc:
         # Pillow's parsers are largely Python and a crafted file may trip an
-        # error nobody listed. A photo must degrade alone (product.md), never
+        # error nobody listed. A photo must degrade alone (docs/product.md), never
         # fail the page, so it becomes "corrupt" and the traceback is logged
         # for a developer.
         logger.exception("Unexpected error while decoding a photo")

@@ -59,7 +59,7 @@ class PhotoRef:
 
 def photo_key(path: str) -> str:
     # A hash, not the path, goes into console URLs: the console never takes
-    # an upstream path from its own URL (xplatform-api.md section 7).
+    # an upstream path from its own URL (docs/xplatform-api.md section 7).
     return hashlib.sha256(path.encode("utf-8")).hexdigest()[:20]
 
 

@@ -16,7 +16,7 @@ class IdleTimeoutMiddleware:
     """Log out a session idle for longer than XPC_SESSION_IDLE_TIMEOUT seconds.
 
     Floor PCs are shared; a session left open at the end of a shift must not
-    stay usable by the next person (security.md, R-DJ-04).
+    stay usable by the next person (docs/security.md, R-DJ-04).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -80,7 +80,8 @@ class XPlatformAccount(models.Model):
         max_length=8,
         default="2",
         validators=[RegexValidator(r"^v?[0-9]{1,3}$", "Enter a version such as 2.")],
-        help_text="Sent in the URL exactly as entered (xplatform-api.md, decision d).",
+        # Sent as typed, never normalised (docs/xplatform-api.md, decision d).
+        help_text="Sent in the URL exactly as entered, for example 2.",
     )
     account_id = models.CharField(
         "account ID",
@@ -219,7 +220,7 @@ class XPlatformAccount(models.Model):
 
 
 class AccountAssignment(models.Model):
-    """Links a user to an account they may use (security.md, R-AC-02)."""
+    """Links a user to an account they may use (docs/security.md, R-AC-02)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,6 +1,6 @@
 """Access checks shared by the pages and the JSON API: roles and account scope.
 
-Roles are checked with ``user.has_perm`` (security.md, R-AC-01), and the
+Roles are checked with ``user.has_perm`` (docs/security.md, R-AC-01), and the
 account of every request is resolved and checked before any upstream call
 (R-AC-02), exactly as the HTML views do it: an account the user may not use
 answers 404 and leaves a ``denied`` row in the access log.

@@ -1,7 +1,7 @@
 """The three roles and the permissions each one grants.
 
 Roles are Django groups created by a data migration; code checks
-permissions (`user.has_perm`), never group names (security.md, R-AC-01).
+permissions (`user.has_perm`), never group names (docs/security.md, R-AC-01).
 """
 
 from __future__ import annotations

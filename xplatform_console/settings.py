@@ -182,7 +182,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "interactions:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions and cookies (security.md, R-DJ-04)
+# Sessions and cookies (docs/security.md, R-DJ-04)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # reads skip the DB
 SESSION_COOKIE_AGE = 36_000  # one 10-hour shift
 XPC_SESSION_IDLE_TIMEOUT = env_int("XPC_SESSION_IDLE_TIMEOUT", 3600, minimum=60)
@@ -207,7 +207,7 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = [
     # HSTS subdomains and preload are per-deployment and hard to undo
-    # (security.md, R-DJ-01; owner: operations).
+    # (docs/security.md, R-DJ-01; owner: operations).
     "security.W005",
     "security.W021",
 ]

@@ -1,9 +1,9 @@
-"""One JSON error shape for every API failure (security.md, R-DJ-10).
+"""One JSON error shape for every API failure (docs/security.md, R-DJ-10).
 
 Every error answer is ``{"error": {"code": ..., "message": ...}}``; validation
 errors add ``"fields"``. Upstream failures get their own status codes; an
 ``XPlatformAuthError`` is a 424, never a 401 or 403, which would tell the
-caller that *its own* credentials are wrong (style.md 2.3). Unexpected
+caller that *its own* credentials are wrong (docs/architecture.md). Unexpected
 exceptions become a 500 without a stack trace; the trace goes to the log.
 """
 

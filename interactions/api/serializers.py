@@ -2,7 +2,7 @@
 interaction. Plain ``Serializer`` classes: proxied data has no model behind it.
 
 Each operation's own request and response serializers are nested in its view
-(``InputSerializer`` and ``OutputSerializer``, style.md 2.5).
+(``InputSerializer`` and ``OutputSerializer``, docs/architecture.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Errors raised by the X-Platform client.
 
-Every upstream failure becomes exactly one of these classes (security.md,
-R-HTTP-06; style.md 2.3). Messages are written for a contact-centre agent in
+Every upstream failure becomes exactly one of these classes (docs/security.md,
+R-HTTP-06; docs/architecture.md). Messages are written for a contact-centre agent in
 plain words. They never contain the application key: the client builds them
 from fixed text and scrubs anything it copies from an upstream body or header.
 """
@@ -48,7 +48,7 @@ class XPlatformAuthError(XPlatformError):
     """401 or 403: the stored credentials are wrong or revoked; an admin must act.
 
     ``code`` and ``upstream_message`` come from the documented 401 JSON body
-    (xplatform-api.md 3.4), ``reason`` from the ``Unauthenticated-Reason``
+    (docs/xplatform-api.md 3.4), ``reason`` from the ``Unauthenticated-Reason``
     header. All three are scrubbed of the application key.
     """
 

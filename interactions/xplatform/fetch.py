@@ -1,6 +1,6 @@
 """One GET to the X-Platform under the call policy.
 
-One of the few modules allowed to import ``requests`` (docs/style.md 2.2,
+One of the few modules allowed to import ``requests`` (docs/docs/architecture.md,
 docs/security.md R-HTTP-01). ``Fetcher.fetch`` runs a single call: GET
 only, connect and read timeouts, an overall wall-clock deadline, no
 redirects, bounded retries (R-HTTP-01, R-HTTP-02), size caps (R-HTTP-05),

@@ -1,6 +1,6 @@
 """Which upstream base URLs and addresses the console may talk to.
 
-Used twice (security.md, R-SSRF-01): when an admin saves an account's base
+Used twice (docs/security.md, R-SSRF-01): when an admin saves an account's base
 URL, and by the client on every new connection, against the address it
 actually connected to (R-SSRF-03).
 """

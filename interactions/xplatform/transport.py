@@ -1,6 +1,6 @@
 """HTTP plumbing under the X-Platform client: guarded connections and sessions.
 
-One of the few modules allowed to import ``requests`` (docs/style.md 2.2,
+One of the few modules allowed to import ``requests`` (docs/docs/architecture.md,
 docs/security.md R-HTTP-01). It holds what sits below a single call:
 
 - the connected-address check (docs/security.md R-SSRF-03): every new

@@ -1,6 +1,6 @@
 """Strict validation of every value before it becomes part of an upstream URL.
 
-security.md R-URL-01: ``quote()`` keeps ``..`` and urllib3 normalises dot
+docs/security.md R-URL-01: ``quote()`` keeps ``..`` and urllib3 normalises dot
 segments, so a typed value could otherwise reach another endpoint with the
 console's credentials. Each validator returns the canonical value or raises
 ``InvalidValue`` with a message for the contact-centre agent. Values from the
@@ -75,7 +75,7 @@ def _capitalise(text: str) -> str:
 def validate_unique_id(value: object) -> str:
     """Return a valid interaction unique ID or raise InvalidValue.
 
-    Unique IDs are opaque strings (xplatform-api.md 2): numeric with leading
+    Unique IDs are opaque strings (docs/xplatform-api.md 2): numeric with leading
     zeros (``040100713``) or UUIDs; they are never changed.
     """
     return _token(value, "a unique ID")
@@ -157,7 +157,7 @@ def validate_phone_digits(value: object) -> str:
     """Return a phone number as typed, reduced to its digits and leading ``+``.
 
     For upstream lookups: the X-Platform stores the number the customer
-    typed (``callReturnNumber`` ``2121234567``, xplatform-api.md 4), so the
+    typed (``callReturnNumber`` ``2121234567``, docs/xplatform-api.md 4), so the
     value is not reformatted, only stripped of spaces, dashes, dots and
     brackets. Raises InvalidValue unless the result matches
     ``^\\+?[0-9]{6,15}$``.
@@ -185,7 +185,7 @@ def _e164(number: phonenumbers.PhoneNumber) -> str:
 def validate_caller_attribute_value(value: object) -> str:
     """Return a value for the byCallerAttribute calls or raise InvalidValue.
 
-    The value carries no marker of its attribute type (xplatform-api.md 5.2):
+    The value carries no marker of its attribute type (docs/xplatform-api.md 5.2):
     DTMF digits, a DNID, a History Search ID, or a phone number. Tokens are
     kept as typed. A formatted phone number (``(212) 123-4567``) keeps only
     its digits and leading ``+``, so it is sent exactly like the same number

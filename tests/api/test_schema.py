@@ -1,6 +1,6 @@
 """The OpenAPI schema: generated, valid, served to signed-in users, and true.
 
-The schemathesis run (security.md T-03) sends generated requests through the
+The schemathesis run (docs/security.md T-03) sends generated requests through the
 real WSGI application, with the simulator behind it, and checks every answer
 against the schema: no 5xx, only documented status codes and content types,
 bodies and headers as documented, no cross-account leak.

@@ -1,5 +1,5 @@
 """purge_expired: deletes exactly what is past its retention period, in
-batches, and nothing on a second run (security.md, R-PII-03)."""
+batches, and nothing on a second run (docs/security.md, R-PII-03)."""
 
 from __future__ import annotations
 

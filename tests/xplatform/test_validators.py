@@ -1,4 +1,4 @@
-"""Validators run before any URL is built (security.md R-URL-01, R-IMG-04)."""
+"""Validators run before any URL is built (docs/security.md R-URL-01, R-IMG-04)."""
 
 from __future__ import annotations
 

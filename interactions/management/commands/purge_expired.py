@@ -1,4 +1,4 @@
-"""Delete what is past its retention period (security.md, R-PII-03).
+"""Delete what is past its retention period (docs/security.md, R-PII-03).
 
 Stored interaction snapshots (and their thumbnails) go after
 XPC_SNAPSHOT_RETENTION_DAYS, access-log rows after
