@@ -141,8 +141,9 @@ class Photo:
     step_title: str
     time: datetime | None
     rejected: bool
-    thumb_url: str = ""
-    full_url: str = ""
+    # Where the photo loads from depends on who shows the page: not stored.
+    thumb_url: str = field(default="", metadata={"stored": False})
+    full_url: str = field(default="", metadata={"stored": False})
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,14 @@ class InteractionPage:
     @property
     def has_photos(self) -> bool:
         return bool(self.photos)
+
+    @property
+    def answers_error_message(self) -> str:
+        return self.answers_error.message if self.answers_error else ""
+
+    @property
+    def flow_error_message(self) -> str:
+        return self.flow_error.message if self.flow_error else ""
 
     @property
     def errors(self) -> dict[str, PartError | None]:

@@ -1,42 +1,35 @@
 """The stored form of an interaction page: versioned JSON, both ways.
 
-A snapshot keeps `InteractionPage` as plain JSON. `page_to_json` writes the
-current version; `page_from_json` reads every version ever written, so a
-copy stored years ago still opens. What changed between versions:
+A snapshot keeps `InteractionPage` as plain JSON. Writing and reading follow
+the dataclasses of `interactions.presenters` field by field, so a field
+added to the page is stored and read back with no change here. Older
+versions are first upgraded, one step at a time, to the current shape:
 
-- version 1: part errors as bare messages; tables as header names only;
-  answers without their header and footer texts.
-- version 2: part errors as ``{"code", "message", "not_found"}``; tables as
-  ``{"columns": [{"field", "header"}], "rows"}``; answers with header and
-  footer.
+- version 1: a ``header`` object held the page's header fields; part errors
+  were bare messages (and a variable set's ``not_found`` sat beside its
+  error); tables kept header names only; answers had no header and footer;
+  a step's time spent was ``spent_seconds``.
+- version 2: the fields of `InteractionPage` as they are.
 
 Stored data is read defensively: a missing or mistyped value becomes an
-empty one, never an error page.
+empty one (or the field's default), never an error page.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import types
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
-from interactions.presenters import (
-    Answer,
-    Column,
-    InteractionPage,
-    Option,
-    PartError,
-    Photo,
-    Section,
-    SectionPhoto,
-    Step,
-    Table,
-    Variable,
-    VariableSetView,
-)
+from interactions.presenters import InteractionPage
 
 SCHEMA_VERSION = 2
+T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------
@@ -44,125 +37,35 @@ SCHEMA_VERSION = 2
 # --------------------------------------------------------------------------
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
-def _error_json(error: PartError | None) -> dict[str, Any] | None:
-    if error is None:
-        return None
-    return {"code": error.code, "message": error.message, "not_found": error.not_found}
-
-
-def _section_json(section: Section) -> dict[str, Any]:
-    table = section.table
-    return {
-        "label": section.label,
-        "header": section.header,
-        "footer": section.footer,
-        "kind": section.kind,
-        "answers": list(section.answers),
-        "options": [
-            {"label": o.label, "selected": o.selected} for o in section.options
-        ],
-        "multiple": section.multiple,
-        "table": {
-            "columns": [{"field": c.field, "header": c.header} for c in table.columns],
-            "rows": [list(row) for row in table.rows],
+def _encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _encode(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.metadata.get("stored", True)
         }
-        if table is not None
-        else None,
-        "photos": [{"key": p.key, "file_name": p.file_name} for p in section.photos],
-    }
-
-
-def _step_json(step: Step) -> dict[str, Any]:
-    return {
-        "number": step.number,
-        "title": step.title,
-        "time": _iso(step.time),
-        "spent_seconds": int(step.spent.total_seconds()) if step.spent else None,
-        "spent_so_far": step.spent_so_far,
-        "is_revisit": step.is_revisit,
-        "revisit_of": step.revisit_of,
-        "is_last": step.is_last,
-        "header": step.header,
-        "footer": step.footer,
-        "sections": [_section_json(section) for section in step.sections],
-    }
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return int(value.total_seconds())
+    if isinstance(value, list | tuple):
+        return [_encode(item) for item in value]
+    return value
 
 
 def page_to_json(page: InteractionPage) -> dict[str, Any]:
     """The page as JSON of the current version (photo URLs are not kept)."""
-    return {
-        "schema": SCHEMA_VERSION,
-        "header": {
-            "unique_id": page.unique_id,
-            "flow_name": page.flow_name,
-            "account_name": page.account_name,
-            "account_slug": page.account_slug,
-            "time_zone": page.time_zone,
-            "started_at": _iso(page.started_at),
-            "last_activity": _iso(page.last_activity),
-            "live": page.live,
-            "data_as_of": _iso(page.data_as_of),
-        },
-        "answers_error": _error_json(page.answers_error),
-        "answers": [
-            {
-                "page_title": a.page_title,
-                "time": _iso(a.time),
-                "question": a.question,
-                "answer": a.answer,
-                "header": a.header,
-                "footer": a.footer,
-            }
-            for a in page.answers
-        ],
-        "flow_error": _error_json(page.flow_error),
-        "steps": [_step_json(step) for step in page.steps],
-        "variable_sets": [
-            {
-                "set_id": view.set_id,
-                "rows": [
-                    {
-                        "name": row.name,
-                        "value": row.value,
-                        "is_set": row.is_set,
-                        "is_structured": row.is_structured,
-                    }
-                    for row in view.rows
-                ],
-                "error": _error_json(view.error),
-            }
-            for view in page.variable_sets
-        ],
-        "photos": [
-            {
-                "key": p.key,
-                "file_name": p.file_name,
-                "label": p.label,
-                "step_number": p.step_number,
-                "step_title": p.step_title,
-                "time": _iso(p.time),
-                "rejected": p.rejected,
-            }
-            for p in page.photos
-        ],
-        "summary_text": page.summary_text,
-    }
+    data: dict[str, Any] = _encode(page)
+    return {"schema": SCHEMA_VERSION, **data}
 
 
 def content_hash(data: dict[str, Any]) -> str:
-    """SHA-256 of the canonical JSON, without the parts that change with every
-    view rather than with the interaction: "data as of" and the time spent so
+    """SHA-256 of the canonical JSON, without what changes with every view
+    rather than with the interaction: "data as of", and the time spent so
     far on the last page of a live flow."""
-    stable = dict(data)
-    stable["header"] = {
-        k: v for k, v in _dict(data.get("header")).items() if k != "data_as_of"
-    }
+    stable = {k: v for k, v in data.items() if k != "data_as_of"}
     stable["steps"] = [
-        {**step, "spent_seconds": None} if step.get("spent_so_far") else step
+        {**step, "spent": None} if step.get("spent_so_far") else step
         for step in _dicts(data.get("steps"))
     ]
     canonical = json.dumps(
@@ -172,7 +75,7 @@ def content_hash(data: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------
-# Reading (every version)
+# Reading
 # --------------------------------------------------------------------------
 
 
@@ -181,19 +84,9 @@ def _dict(value: object) -> dict[str, Any]:
 
 
 def _dicts(value: object) -> list[dict[str, Any]]:
-    return (
-        [item for item in value if isinstance(item, dict)]
-        if isinstance(value, list)
-        else []
-    )
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, dict)]
 
 
 def _when(value: object) -> datetime | None:
@@ -205,136 +98,106 @@ def _when(value: object) -> datetime | None:
         return None
 
 
-def _error(value: object, *, not_found: bool = False) -> PartError | None:
-    if isinstance(value, str):  # version 1: the message alone
-        return PartError(code="", message=value, not_found=not_found) if value else None
-    if isinstance(value, dict):
-        return PartError(
-            code=_text(value.get("code")),
-            message=_text(value.get("message")),
-            not_found=bool(value.get("not_found")),
-        )
-    return None
+@cache
+def _hints(cls: Any) -> dict[str, Any]:
+    return get_type_hints(cls)
 
 
-def _table(value: object) -> Table | None:
-    if not isinstance(value, dict):
+def _decode(kind: Any, value: Any) -> Any:
+    """``value`` as a ``kind``; None (for optional kinds) or an empty value
+    when it is missing or of the wrong type."""
+    origin = get_origin(kind)
+    if origin in (Union, types.UnionType):
+        inner = [arg for arg in get_args(kind) if arg is not type(None)]
+        return None if value is None else _decode(inner[0], value)
+    if origin is list:
+        (item,) = get_args(kind)
+        items = value if isinstance(value, list) else []
+        return [_decode(item, v) for v in items if _fits(item, v)]
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        return _decode_dataclass(kind, _dict(value))
+    readers: dict[Any, Callable[[Any], Any]] = {
+        str: lambda v: v if isinstance(v, str) else "",
+        bool: lambda v: v if isinstance(v, bool) else bool(v),
+        int: lambda v: v if isinstance(v, int) and not isinstance(v, bool) else 0,
+        datetime: _when,
+        timedelta: lambda v: (
+            timedelta(seconds=v)
+            if isinstance(v, int | float) and not isinstance(v, bool)
+            else None
+        ),
+    }
+    return readers[kind](value)
+
+
+def _fits(kind: Any, value: Any) -> bool:
+    # A list of objects keeps only objects: a stray string is left out.
+    return not dataclasses.is_dataclass(kind) or isinstance(value, dict)
+
+
+def _decode_dataclass(cls: type[T], data: dict[str, Any]) -> T:
+    values = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if not f.metadata.get("stored", True):
+            continue
+        kind = _hints(cast(Any, cls))[f.name]
+        if f.name not in data and f.default is not dataclasses.MISSING:
+            values[f.name] = f.default
+        else:
+            values[f.name] = _decode(kind, data.get(f.name))
+    return cls(**values)
+
+
+def _error_v1(message: object, *, not_found: bool = False) -> dict[str, Any] | None:
+    if not isinstance(message, str) or not message:
         return None
-    if "columns" in value:
-        columns = [
-            Column(_text(c.get("field")), _text(c.get("header")))
-            for c in _dicts(value.get("columns"))
-        ]
-    else:  # version 1: header names only
-        headers = value.get("headers")
-        columns = [
-            Column("", _text(h)) for h in (headers if isinstance(headers, list) else [])
-        ]
-    rows = value.get("rows")
-    return Table(
-        columns=columns,
-        rows=[
-            [_text(cell) for cell in row]
-            for row in (rows if isinstance(rows, list) else [])
-            if isinstance(row, list)
-        ],
-    )
+    return {"code": "", "message": message, "not_found": not_found}
 
 
-def _section(value: dict[str, Any]) -> Section:
-    answers = value.get("answers")
-    return Section(
-        label=_text(value.get("label")),
-        header=_text(value.get("header")),
-        footer=_text(value.get("footer")),
-        kind=_text(value.get("kind")) or "display",
-        answers=[_text(a) for a in (answers if isinstance(answers, list) else [])],
-        options=[
-            Option(_text(o.get("label")), bool(o.get("selected")))
-            for o in _dicts(value.get("options"))
-        ],
-        multiple=bool(value.get("multiple")),
-        table=_table(value.get("table")),
-        photos=[
-            SectionPhoto(_text(p.get("key")), _text(p.get("file_name")))
-            for p in _dicts(value.get("photos"))
-        ],
-    )
+def _table_v1(table: object) -> dict[str, Any] | None:
+    if not isinstance(table, dict):
+        return None
+    headers = table.get("headers")
+    names = headers if isinstance(headers, list) else []
+    columns = [{"field": "", "header": h} for h in names]
+    return {"columns": columns, "rows": table.get("rows")}
 
 
-def _step(value: dict[str, Any]) -> Step:
-    seconds = _int(value.get("spent_seconds"))
-    return Step(
-        number=_int(value.get("number")) or 0,
-        title=_text(value.get("title")),
-        time=_when(value.get("time")),
-        spent=timedelta(seconds=seconds) if seconds is not None else None,
-        spent_so_far=bool(value.get("spent_so_far")),
-        is_revisit=bool(value.get("is_revisit")),
-        revisit_of=_int(value.get("revisit_of")),
-        is_last=bool(value.get("is_last")),
-        header=_text(value.get("header")),
-        footer=_text(value.get("footer")),
-        sections=[_section(s) for s in _dicts(value.get("sections"))],
-    )
-
-
-def _variable_set(value: dict[str, Any]) -> VariableSetView:
-    return VariableSetView(
-        set_id=_text(value.get("set_id")),
-        rows=[
-            Variable(
-                _text(r.get("name")),
-                _text(r.get("value")),
-                bool(r.get("is_set")),
-                bool(r.get("is_structured")),
-            )
-            for r in _dicts(value.get("rows"))
-        ],
-        error=_error(value.get("error"), not_found=bool(value.get("not_found"))),
-    )
+def _upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 in the shape of version 2."""
+    page = {k: v for k, v in data.items() if k != "header"}
+    page.update(_dict(data.get("header")))
+    page["answers_error"] = _error_v1(data.get("answers_error"))
+    page["flow_error"] = _error_v1(data.get("flow_error"))
+    page["steps"] = [
+        {
+            **step,
+            "spent": step.get("spent_seconds"),
+            "sections": [
+                {**section, "table": _table_v1(section.get("table"))}
+                for section in _dicts(step.get("sections"))
+            ],
+        }
+        for step in _dicts(data.get("steps"))
+    ]
+    page["variable_sets"] = [
+        {
+            **view,
+            "error": _error_v1(
+                view.get("error"), not_found=bool(view.get("not_found"))
+            ),
+        }
+        for view in _dicts(data.get("variable_sets"))
+    ]
+    return page
 
 
 def page_from_json(data: object) -> InteractionPage:
     """The page stored as ``data``, whatever its version."""
     stored = _dict(data)
-    header = _dict(stored.get("header"))
-    return InteractionPage(
-        unique_id=_text(header.get("unique_id")),
-        flow_name=_text(header.get("flow_name")),
-        account_name=_text(header.get("account_name")),
-        account_slug=_text(header.get("account_slug")),
-        time_zone=_text(header.get("time_zone")) or "UTC",
-        started_at=_when(header.get("started_at")),
-        last_activity=_when(header.get("last_activity")),
-        live=bool(header.get("live")),
-        data_as_of=_when(header.get("data_as_of")),
-        answers=[
-            Answer(
-                page_title=_text(a.get("page_title")),
-                time=_when(a.get("time")),
-                question=_text(a.get("question")),
-                answer=_text(a.get("answer")),
-                header=_text(a.get("header")),
-                footer=_text(a.get("footer")),
-            )
-            for a in _dicts(stored.get("answers"))
-        ],
-        answers_error=_error(stored.get("answers_error")),
-        steps=[_step(s) for s in _dicts(stored.get("steps"))],
-        flow_error=_error(stored.get("flow_error")),
-        variable_sets=[_variable_set(v) for v in _dicts(stored.get("variable_sets"))],
-        photos=[
-            Photo(
-                key=_text(p.get("key")),
-                file_name=_text(p.get("file_name")),
-                label=_text(p.get("label")),
-                step_number=_int(p.get("step_number")) or 0,
-                step_title=_text(p.get("step_title")),
-                time=_when(p.get("time")),
-                rejected=bool(p.get("rejected")),
-            )
-            for p in _dicts(stored.get("photos"))
-        ],
-        summary_text=_text(stored.get("summary_text")),
-    )
+    if stored.get("schema", 1) == 1:
+        stored = _upgrade_v1(stored)
+    page = _decode_dataclass(InteractionPage, stored)
+    if not page.time_zone:
+        page.time_zone = "UTC"
+    return page

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django import forms
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -58,30 +59,19 @@ class HistoryPagination(PageNumberPagination):
 def _filter_parameters() -> list[OpenApiParameter]:
     """The query parameters of HistoryFilterForm, for the schema."""
     query: Literal["query"] = "query"
-    return [
-        OpenApiParameter("agent", str, query, description="Exact user name."),
-        OpenApiParameter(
-            "account", str, query, description="Slug of one of the caller's accounts."
-        ),
-        OpenApiParameter(
-            "date_from", OpenApiTypes.DATE, query, description="First day, inclusive."
-        ),
-        OpenApiParameter(
-            "date_to", OpenApiTypes.DATE, query, description="Last day, inclusive."
-        ),
-        OpenApiParameter(
-            "outcome", str, query, enum=[value for value, _ in Outcome.choices]
-        ),
-        OpenApiParameter(
-            "action", str, query, enum=[value for value, _ in Action.choices]
-        ),
-        OpenApiParameter("flow", str, query, description="Flow name contains."),
-        OpenApiParameter("has_photos", str, query, enum=["yes", "no"]),
-        OpenApiParameter(
-            "sort", str, query, enum=[selectors.SORT_NEWEST, selectors.SORT_OLDEST]
-        ),
-        OpenApiParameter("page", int, query, description="Page number, from 1."),
-    ]
+    parameters = []
+    for name, field in HistoryFilterForm.base_fields.items():
+        kind: Any = OpenApiTypes.DATE if isinstance(field, forms.DateField) else str
+        choices = getattr(field, "choices", None)
+        enum = [value for value, _ in choices if value] if choices else None
+        if isinstance(field, forms.ModelChoiceField):
+            enum = None
+        description = HistoryFilterForm.PARAMETER_HELP.get(name, str(field.label))
+        parameters.append(
+            OpenApiParameter(name, kind, query, enum=enum, description=description)
+        )
+    page = OpenApiParameter("page", int, query, description="Page number, from 1.")
+    return [*parameters, page]
 
 
 class AccessLogListApi(ConsoleApiView):
@@ -239,11 +229,11 @@ class SnapshotDetailApi(ConsoleApiView):
         )
         answers = AnswerSerializer(source="page.answers", many=True)
         answers_error = serializers.CharField(
-            source="page.answers_error.message", allow_blank=True, default=""
+            source="page.answers_error_message", allow_blank=True
         )
         steps = StepSerializer(source="page.steps", many=True)
         flow_error = serializers.CharField(
-            source="page.flow_error.message", allow_blank=True, default=""
+            source="page.flow_error_message", allow_blank=True
         )
         variable_sets = VariableSetSerializer(source="page.variable_sets", many=True)
         photos = SnapshotPhotoSerializer(source="page.photos", many=True)

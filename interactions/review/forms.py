@@ -16,9 +16,27 @@ Action = InteractionAccess.Action
 
 
 class HistoryFilterForm(forms.Form):
-    """The history filters, read from the query string (GET)."""
+    """The history filters, read from the query string (GET).
 
-    agent = forms.CharField(label="Agent", required=False, max_length=150, strip=True)
+    A filter's field here is also the API's query parameter; how it narrows
+    the rows is its line in selectors.HISTORY_FILTERS.
+    """
+
+    # What each parameter means, for the API schema.
+    PARAMETER_HELP = {
+        "agent": "Exact user name.",
+        "account": "Slug of one of the caller's accounts.",
+        "date_from": "First day, inclusive.",
+        "date_to": "Last day, inclusive.",
+        "flow": "Flow name contains.",
+    }
+
+    agent = forms.CharField(
+        label="Agent",
+        required=False,
+        max_length=150,
+        strip=True,
+    )
     account = forms.ModelChoiceField(
         label="Account",
         queryset=XPlatformAccount.objects.none(),

@@ -98,10 +98,10 @@ def test_data_as_of_and_time_so_far_do_not_make_a_new_snapshot(db):
     # The two views did show different values: "data as of", and the time
     # spent so far on the last page of the live flow.
     shown_later = page_to_json(later)
-    assert shown_later["header"]["data_as_of"] != first.data["header"]["data_as_of"]
+    assert shown_later["data_as_of"] != first.data["data_as_of"]
     last_then, last_later = first.data["steps"][-1], shown_later["steps"][-1]
     assert last_later["spent_so_far"] is True
-    assert last_later["spent_seconds"] == last_then["spent_seconds"] + 40
+    assert last_later["spent"] == last_then["spent"] + 40
 
 
 def test_live_interaction_that_moved_on_gets_a_new_snapshot(db):
