@@ -34,6 +34,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from interactions.simulator import hostile_images
+from interactions.simulator.hostile_images import FOREIGN_KINDS
+
 __all__ = [
     "API_METHODS",
     "FAULT_SPEC_HELP",
@@ -70,7 +73,6 @@ FaultKind = Literal[
 ]
 _DELAY_KINDS = frozenset({"latency", "hang"})
 _DELIVERY_KINDS = frozenset({"trickle", "reset"})
-_FOREIGN_KINDS = ("svg", "html", "fits", "tiff", "bmp", "polyglot")
 
 MIB = 1024 * 1024
 
@@ -226,11 +228,9 @@ class Faults:
         self, method: str = "*", *, expanded: int = 64 * MIB, times: int | None = None
     ) -> Faults:
         """Answer ``Content-Encoding: gzip``, a small body inflating to ``expanded``."""
-        from interactions.simulator.photos import gzip_bomb
-
         # Compressing 64 MiB takes a moment; do it now, not while a client
         # with a short read timeout waits for the answer.
-        gzip_bomb(_count(expanded))
+        hostile_images.gzip_bomb(_count(expanded))
         return self._add(
             FaultRule(
                 "gzip_bomb", _target(method), _times(times), size=_count(expanded)
@@ -279,8 +279,8 @@ class Faults:
 
         All are labelled ``image/jpg;charset=UTF-8``, the documented type (J-PH).
         """
-        if kind not in _FOREIGN_KINDS:
-            raise ValueError(f"kind must be one of {_FOREIGN_KINDS}, not {kind!r}")
+        if kind not in FOREIGN_KINDS:
+            raise ValueError(f"kind must be one of {FOREIGN_KINDS}, not {kind!r}")
         return self._add(
             FaultRule("foreign_image", "photo", _times(times), image_kind=kind)
         )
@@ -442,8 +442,9 @@ FAULT_SPEC_HELP = (
     + "; KIND is fail (VALUE: status, default 500), latency (seconds), "
     "hang (seconds), trickle (seconds per byte), reset (bytes before the reset), "
     "invalid_json, html (status), oversized (bytes), endless, gzip_bomb, "
-    "redirect (location), bomb_image, corrupt_image, foreign_image "
-    "(svg, html, fits, tiff, bmp, polyglot); for example fail:fullFlow:503, "
+    "redirect (location), bomb_image, corrupt_image, foreign_image ("
+    + ", ".join(FOREIGN_KINDS)
+    + "); for example fail:fullFlow:503, "
     "hang:summary:30, bomb_image"
 )
 

@@ -1,9 +1,9 @@
 """JSON bodies of the simulator, shaped like the captured responses.
 
-Pure functions from a :class:`~interactions.simulator.data.Snapshot` to JSON
-values: the full flow (xplatform-api.md 5.2 and 6, decisions e and f), the
-summary (5.3) and a variable set (5.4, decision h). Written from the API
-reference, never from the console's client or schemas (style.md 2.6).
+Pure functions from a :class:`~interactions.simulator.model.Snapshot` to JSON
+values: the full flow (docs/xplatform-api.md sections 5.2 and 6, decisions
+e and f), the summary (5.3) and a variable set (5.4, decision h). Written
+from the API reference, never from the console's client or schemas.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import posixpath
 import re
 from typing import Any
 
-from interactions.simulator.data import (
+from interactions.simulator.model import (
     Answer,
     Flow,
     Page,

@@ -4,12 +4,12 @@ Standard library only: ``wsgiref.simple_server`` with
 ``socketserver.ThreadingMixIn``, so each connection gets its own daemon
 thread and the console's parallel calls are answered in parallel. Tests use
 it on a loopback port so the client's timeouts, retries and size caps run
-over real sockets (style.md 2.6, security.md T-06).
+over real sockets (docs/security.md T-06).
 
 The request handler adds to the WSGI environ:
 
 - ``RAW_URI``: the request target exactly as sent, so the app can see the
-  double encoding of ``img_path`` (xplatform-api.md 7);
+  double encoding of ``img_path`` (docs/xplatform-api.md section 7);
 - ``xplatform_simulator.socket``: the connection's socket;
 - ``xplatform_simulator.reset``: a callable that makes the connection end
   with a TCP RST (``SO_LINGER`` 0) instead of a normal close.
