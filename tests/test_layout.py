@@ -15,8 +15,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "interactions"
-# Seed data is data, not logic: it may be long.
-SIZE_EXEMPT = {"interactions.simulator.data"}
 MAX_MODULE_LINES = 600
 MAX_VIEW_LINES = 25
 
@@ -98,11 +96,7 @@ def test_imports_go_one_way(package: str, may_not_import: tuple[str, ...]) -> No
 
 
 def test_product_modules_stay_under_the_size_limit() -> None:
-    sizes = {
-        name: len(path.read_text().splitlines())
-        for name, path in MODULES.items()
-        if name not in SIZE_EXEMPT
-    }
+    sizes = {name: len(path.read_text().splitlines()) for name, path in MODULES.items()}
     assert {name: n for name, n in sizes.items() if n > MAX_MODULE_LINES} == {}
 
 
