@@ -8,6 +8,7 @@ shares them.
 
 from __future__ import annotations
 
+import enum
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -19,6 +20,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 WINDOW = 60
+
+
+class Scope(enum.StrEnum):
+    """What a limit counts. The pages and the API (DRF's throttle_scope) use
+    the same names, and REST_FRAMEWORK's DEFAULT_THROTTLE_RATES is keyed by
+    them; each has its XPC_RATE_LIMIT_* setting."""
+
+    SEARCH = "search"
+    INTERACTION = "interaction"
+    PHOTO = "photo"
+    HISTORY = "history"
+
+    @property
+    def setting(self) -> str:
+        # Supervisor history shares the interaction page's limit.
+        name = "INTERACTION" if self is Scope.HISTORY else self.name
+        return f"XPC_RATE_LIMIT_{name}"
 
 
 def allow(*, user_id: object, scope: str, limit: int) -> bool:
@@ -36,14 +54,14 @@ def allow(*, user_id: object, scope: str, limit: int) -> bool:
 
 
 def rate_limited(
-    scope: str, setting: str
+    scope: Scope,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Answer 429 with a plain page once the user passes the scope's limit."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            limit = int(getattr(settings, setting))
+            limit = int(getattr(settings, scope.setting))
             if not allow(user_id=request.user.pk, scope=scope, limit=limit):
                 response = render(
                     request,

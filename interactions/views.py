@@ -31,7 +31,7 @@ from interactions.interaction import LookupResult
 from interactions.models import InteractionAccess, XPlatformAccount
 from interactions.permissions import account_for
 from interactions.presenters import InteractionPage, Photo
-from interactions.ratelimit import rate_limited
+from interactions.ratelimit import Scope, rate_limited
 from interactions.xplatform.errors import XPlatformError
 from interactions.xplatform.validators import InvalidValue
 
@@ -74,7 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
-@rate_limited("search", "XPC_RATE_LIMIT_SEARCH")
+@rate_limited(Scope.SEARCH)
 def lookup(request: HttpRequest) -> HttpResponse:
     """Resolve a phone number or ID; one match opens the interaction page."""
     if not request.user.has_perm(roles.VIEW_INTERACTION):
@@ -142,7 +142,7 @@ def page_sections(
 
 @never_cache
 @require_GET
-@rate_limited("interaction", "XPC_RATE_LIMIT_INTERACTION")
+@rate_limited(Scope.INTERACTION)
 def detail(request: HttpRequest, slug: str, unique_id: str) -> HttpResponse:
     """The interaction page: header, answers, timeline, variables, photos."""
     actor = Actor.from_request(request)
@@ -170,7 +170,7 @@ def detail(request: HttpRequest, slug: str, unique_id: str) -> HttpResponse:
 
 @never_cache
 @require_GET
-@rate_limited("interaction", "XPC_RATE_LIMIT_INTERACTION")
+@rate_limited(Scope.INTERACTION)
 def live(request: HttpRequest, slug: str, unique_id: str) -> JsonResponse:
     """The changing parts of the page, for live refresh and section retries."""
     actor = Actor.from_request(request)
@@ -200,7 +200,7 @@ def live(request: HttpRequest, slug: str, unique_id: str) -> JsonResponse:
 
 @never_cache
 @require_GET
-@rate_limited("photo", "XPC_RATE_LIMIT_PHOTO")
+@rate_limited(Scope.PHOTO)
 def photo(
     request: HttpRequest, slug: str, unique_id: str, key: str, size: str
 ) -> HttpResponse:

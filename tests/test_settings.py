@@ -104,3 +104,14 @@ def test_env_secret_reads_file(monkeypatch, tmp_path):
     monkeypatch.setenv("X_SECRET_FILE", str(tmp_path / "missing"))
     with pytest.raises(ImproperlyConfigured, match="X_SECRET_FILE"):
         env_secret("X_SECRET", "")
+
+
+def test_api_throttle_rates_use_the_pages_rate_limit_scopes() -> None:
+    from django.conf import settings
+
+    from interactions.ratelimit import Scope
+
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    assert set(rates) == {scope.value for scope in Scope}
+    for scope in Scope:
+        assert rates[scope] == f"{getattr(settings, scope.setting)}/min"

@@ -304,10 +304,11 @@ XPC_RATE_LIMIT_SEARCH = env_int("XPC_RATE_LIMIT_SEARCH", 30, minimum=1)
 XPC_RATE_LIMIT_INTERACTION = env_int("XPC_RATE_LIMIT_INTERACTION", 120, minimum=1)
 XPC_RATE_LIMIT_PHOTO = env_int("XPC_RATE_LIMIT_PHOTO", 300, minimum=1)
 # The JSON API counts the same limits with DRF's ScopedRateThrottle.
+# Keyed by interactions.ratelimit.Scope, the names the pages use too.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
-    "lookup": f"{XPC_RATE_LIMIT_SEARCH}/min",
+    "search": f"{XPC_RATE_LIMIT_SEARCH}/min",
     "interaction": f"{XPC_RATE_LIMIT_INTERACTION}/min",
-    "photos": f"{XPC_RATE_LIMIT_PHOTO}/min",
+    "photo": f"{XPC_RATE_LIMIT_PHOTO}/min",
     "history": f"{XPC_RATE_LIMIT_INTERACTION}/min",
 }
 

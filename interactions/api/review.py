@@ -44,6 +44,7 @@ from interactions.api.serializers import (
 from interactions.models import InteractionAccess, InteractionSnapshot
 from interactions.permissions import snapshot_for
 from interactions.presenters import InteractionPage, Photo
+from interactions.ratelimit import Scope
 from interactions.review.forms import HistoryFilterForm
 from interactions.review.rows import HistoryRow, history_rows
 from interactions.review.views import PAGE_SIZE as HISTORY_PAGE_SIZE
@@ -78,7 +79,7 @@ class AccessLogListApi(ConsoleApiView):
     """The supervisor history: every lookup and view of the caller's accounts."""
 
     required_permission = roles.VIEW_TEAM_HISTORY
-    throttle_scope = "history"
+    throttle_scope = Scope.HISTORY
 
     class OutputSerializer(serializers.Serializer[Any]):
         id = serializers.IntegerField()
@@ -198,7 +199,7 @@ class SnapshotDetailApi(ConsoleApiView):
     """A stored copy of what an interaction page showed; no upstream call."""
 
     required_permission = roles.VIEW_TEAM_HISTORY
-    throttle_scope = "history"
+    throttle_scope = Scope.HISTORY
 
     class OutputSerializer(serializers.Serializer[Any]):
         # Read from {"snapshot": the row, "page": its InteractionPage}.
@@ -262,7 +263,7 @@ class SnapshotPhotoApi(JsonErrorsMixin, ConsoleApiView):
     """A thumbnail stored with a snapshot; no upstream call."""
 
     required_permission = roles.VIEW_TEAM_HISTORY
-    throttle_scope = "photos"
+    throttle_scope = Scope.PHOTO
     renderer_classes = [JSONRenderer, JPEGRenderer]
 
     @extend_schema(

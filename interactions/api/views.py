@@ -55,6 +55,7 @@ from interactions.interaction import LookupResult
 from interactions.models import InteractionAccess, XPlatformAccount
 from interactions.permissions import account_for
 from interactions.presenters import InteractionPage, Photo
+from interactions.ratelimit import Scope
 from interactions.xplatform.validators import InvalidValue
 
 Action = InteractionAccess.Action
@@ -68,7 +69,7 @@ Action = InteractionAccess.Action
 class InteractionLookupApi(ConsoleApiView):
     """Resolve a phone number, DTMF code or unique ID (the screen-pop call)."""
 
-    throttle_scope = "lookup"
+    throttle_scope = Scope.SEARCH
 
     class InputSerializer(serializers.Serializer[Any]):
         account = serializers.SlugField(
@@ -210,7 +211,7 @@ def _api_photo_urls(request: Request, page: InteractionPage) -> InteractionPage:
 class InteractionDetailApi(ConsoleApiView):
     """Everything the interaction page shows, as JSON."""
 
-    throttle_scope = "interaction"
+    throttle_scope = Scope.INTERACTION
     access_action = Action.VIEW
 
     class OutputSerializer(serializers.Serializer[Any]):
@@ -284,7 +285,7 @@ class InteractionDetailApi(ConsoleApiView):
 class InteractionPhotoApi(JsonErrorsMixin, ConsoleApiView):
     """A photo of the interaction, re-encoded as JPEG without EXIF."""
 
-    throttle_scope = "photos"
+    throttle_scope = Scope.PHOTO
     access_action = Action.PHOTO
     renderer_classes = [JSONRenderer, JPEGRenderer]
 
