@@ -1,7 +1,7 @@
 """Typed client for the X-Platform Interaction History API.
 
 ``XPlatformClient`` calls the five Interaction History methods for one
-account and returns the dataclasses of ``schemas.py``; ``get_client`` and
+account and returns the dataclasses of ``schemas``; ``get_client`` and
 ``clear_clients`` keep one shared client (and pooled session) per account
 and call policy. ``XPlatformClient._get`` is the one place that applies the
 call policy (docs/security.md R-HTTP-01): it re-checks the base URL, asks
