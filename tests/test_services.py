@@ -1,224 +1,124 @@
-"""Orchestration: parallel fan-out, caching, collapsing, degradation, liveness."""
+"""Use cases: each records its own access-log row and keeps snapshots."""
 
 from __future__ import annotations
 
-import threading
-import time
-from datetime import UTC, datetime, timedelta
-from typing import Any
-
 import pytest
+from django.contrib.auth.models import User
 
-from interactions import errors, upstream
-from interactions.interaction import Interaction, Part
-from interactions.models import XPlatformAccount
+from interactions import services
+from interactions.access_log import Actor
+from interactions.errors import InteractionNotFound
+from interactions.models import InteractionAccess, InteractionSnapshot, XPlatformAccount
 from interactions.simulator import data
-from interactions.xplatform.errors import XPlatformNotFound, XPlatformUnavailable
-from interactions.xplatform.schemas import FlowPage, FullFlow, NavButton
 from interactions.xplatform.validators import InvalidValue
-
-ACME = data.DEMO_ACCOUNTS[0]
+from tests.support.simulator import RunningSimulator
 
 
 @pytest.fixture
-def account(simulator, db):
-    return XPlatformAccount.objects.create(
-        name=ACME.name,
-        slug="sim-acme",
-        base_url=simulator.base_url,
-        account_id=ACME.account_id,
-        application_key=ACME.application_key,
-        variable_sets=",".join(ACME.variable_sets),
-        time_zone=ACME.time_zone,
-    )
+def acme(sim_accounts: dict[str, XPlatformAccount]) -> XPlatformAccount:
+    return sim_accounts["acme"]
 
 
-def _parts(account) -> int:
-    return 2 + len(account.variable_set_ids())
-
-
-def test_parts_are_fetched_in_parallel(account, simulator):
-    simulator.faults.latency(0.3)
-    started = time.monotonic()
-    interaction = upstream.interaction_fetch(
-        account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
-    )
-    elapsed = time.monotonic() - started
-    assert interaction.summary.ok
-    assert interaction.flow.ok
-    assert len(simulator.hits) == _parts(account)
-    # Six calls of 0.3 s each: sequential would take 1.8 s.
-    assert elapsed < 0.3 * 3
-
-
-def test_concurrent_identical_fetches_collapse_into_one(account, simulator):
-    simulator.faults.latency(0.3)
-    results = []
-
-    def fetch():
-        results.append(
-            upstream.interaction_fetch(
-                account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
-            )
-        )
-
-    threads = [threading.Thread(target=fetch) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(results) == 8
-    assert len(simulator.hits) == _parts(account)
-
-
-def test_second_fetch_is_served_from_the_cache_including_not_found_sets(
-    account, simulator
-):
-    first = upstream.interaction_fetch(
-        account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
-    )
-    assert any(part.not_found for _, part in first.variable_sets)
-    simulator.clear_hits()
-    second = upstream.interaction_fetch(
-        account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
-    )
-    assert simulator.hits == []
-    assert [p.not_found for _, p in second.variable_sets] == [
-        p.not_found for _, p in first.variable_sets
+def _rows() -> list[tuple[str, str, str]]:
+    return [
+        (row.action, row.outcome, row.source)
+        for row in InteractionAccess.objects.order_by("pk")
     ]
 
 
-def test_failures_are_not_cached(account, simulator):
-    simulator.faults.fail("summary", status=500, times=1)
-    first = upstream.interaction_fetch(
-        account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
+def test_open_records_the_view_and_keeps_a_snapshot(
+    agent: User, acme: XPlatformAccount
+) -> None:
+    opened = services.interaction_open(
+        actor=Actor(agent), account=acme, unique_id=data.LEADING_ZERO_UNIQUE_ID
     )
-    assert first.summary.error is not None
-    assert first.flow.ok
-    simulator.clear_hits()
-    second = upstream.interaction_fetch(
-        account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID
+    assert opened.failure is None
+    assert opened.page.flow_name == "Motor Claim FNOL"
+    assert _rows() == [("view", "found", "page")]
+    row = InteractionAccess.objects.get()
+    assert row.flow_name == "Motor Claim FNOL"
+    assert row.has_photos is True
+    assert InteractionSnapshot.objects.filter(interaction_id="040100713").count() == 1
+
+
+def test_open_with_both_parts_failing_records_the_failure_and_keeps_nothing(
+    agent: User, acme: XPlatformAccount, simulator: RunningSimulator
+) -> None:
+    simulator.faults.fail("summary", status=503, times=None)
+    simulator.faults.fail("fullFlow", status=503, times=None)
+    opened = services.interaction_open(
+        actor=Actor(agent, source="api"),
+        account=acme,
+        unique_id=data.LEADING_ZERO_UNIQUE_ID,
     )
-    assert second.summary.ok
-    assert [h.api_method for h in simulator.hits] == ["summary"]
+    assert opened.failure is not None
+    assert _rows() == [("view", "upstream_error", "api")]
+    assert InteractionAccess.objects.get().error_kind == "unavailable"
+    assert InteractionSnapshot.objects.count() == 0
 
 
-def test_fresh_bypasses_the_cache(account, simulator):
-    upstream.interaction_fetch(account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID)
-    simulator.clear_hits()
-    upstream.interaction_fetch(
-        account=account, unique_id=data.LEADING_ZERO_UNIQUE_ID, fresh=True
-    )
-    assert len(simulator.hits) == _parts(account)
+def test_open_of_an_unknown_id_is_recorded_as_not_found(
+    agent: User, acme: XPlatformAccount
+) -> None:
+    with pytest.raises(InteractionNotFound, match="has no interaction"):
+        services.interaction_open(
+            actor=Actor(agent), account=acme, unique_id="000999000"
+        )
+    assert _rows() == [("view", "not_found", "page")]
 
 
-def test_invalid_unique_id_makes_no_call(account, simulator):
+def test_open_of_a_malformed_id_is_recorded_as_invalid_without_a_call(
+    agent: User, acme: XPlatformAccount, simulator: RunningSimulator
+) -> None:
     with pytest.raises(InvalidValue):
-        upstream.interaction_fetch(account=account, unique_id="../../admin")
+        services.interaction_open(actor=Actor(agent), account=acme, unique_id="../x")
+    assert _rows() == [("view", "invalid", "page")]
     assert simulator.hits == []
 
 
-def test_undecryptable_key_fails_closed_without_a_call(account, simulator, settings):
-    from cryptography.fernet import Fernet
+def test_search_records_one_row_with_the_match(
+    agent: User, acme: XPlatformAccount
+) -> None:
+    result = services.interaction_search(
+        actor=Actor(agent), account=acme, query=data.LEADING_ZERO_UNIQUE_ID, kind="auto"
+    )
+    assert result.match == data.LEADING_ZERO_UNIQUE_ID
+    row = InteractionAccess.objects.get()
+    assert (row.action, row.outcome, row.interaction_id) == (
+        "search",
+        "found",
+        data.LEADING_ZERO_UNIQUE_ID,
+    )
 
-    settings.XPC_FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
-    reloaded = XPlatformAccount.objects.get(pk=account.pk)
-    with pytest.raises(errors.AccountUnavailable):
-        upstream.interaction_fetch(
-            account=reloaded, unique_id=data.LEADING_ZERO_UNIQUE_ID
+
+def test_refused_search_is_recorded_only_when_something_was_typed(
+    agent: User,
+) -> None:
+    actor = Actor(agent)
+    services.interaction_search_refused(actor=actor, account=None, query="", kind="")
+    services.interaction_search_refused(actor=actor, account=None, query=None, kind="")
+    assert _rows() == []
+    services.interaction_search_refused(
+        actor=actor, account=None, query="212 555 0100", kind="phone"
+    )
+    row = InteractionAccess.objects.get()
+    assert (row.outcome, row.search_kind) == ("invalid", "phone")
+    assert row.query_masked == "••• ••• 0100"  # masked as every typed query is
+
+
+def test_photo_on_a_page_is_recorded_with_its_size_and_in_the_api_as_api(
+    agent: User, acme: XPlatformAccount
+) -> None:
+    page = services.interaction_open(
+        actor=Actor(agent), account=acme, unique_id=data.LEADING_ZERO_UNIQUE_ID
+    ).page
+    key = page.photos[0].key
+    for actor, size in ((Actor(agent), "thumb"), (Actor(agent, source="api"), "full")):
+        services.photo_open(
+            actor=actor,
+            account=acme,
+            unique_id=data.LEADING_ZERO_UNIQUE_ID,
+            key=key,
+            size=size,
         )
-    assert simulator.hits == []
-
-
-def test_lookup_by_shared_phone_returns_candidates_newest_first(account):
-    result = upstream.interaction_lookup(
-        account=account, query="2125550100", kind="phone"
-    )
-    assert result.match is None
-    assert [c.unique_id for c in result.candidates] == list(
-        data.SHARED_PHONE_UNIQUE_IDS
-    )
-
-
-def test_lookup_when_every_attempt_fails_raises(account, simulator):
-    simulator.faults.fail("uniqueId", status=500, times=None)
-    with pytest.raises(XPlatformUnavailable):
-        upstream.interaction_lookup(account=account, query="0407013", kind="dtmf")
-
-
-# --- liveness ---------------------------------------------------------------
-
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-
-
-def _page(minutes_ago: float, *, right: NavButton | None, asks: bool = True):
-    from interactions.xplatform.schemas import FlowChoice, FlowSection
-
-    sections: tuple[FlowSection, ...] = ()
-    if asks:
-        choice = FlowChoice("c", "x", "", "q", "textInput", None)
-        sections = (
-            FlowSection("s", "Q", "q", "", "", "SINGLE", None, (choice,), None),
-        )
-    return FlowPage(
-        title="P",
-        reference_name="P",
-        timestamp=NOW - timedelta(minutes=minutes_ago),
-        header_text="",
-        footer_text="",
-        sections=sections,
-        nav_right=right,
-    )
-
-
-NEXT = NavButton("Next", "server://navigationType?type=NEXT", "NEXT", True)
-FINISH = NavButton("Done", "server://navigationType?type=FINISH", "FINISH", True)
-
-
-def _interaction(
-    pages: list[FlowPage],
-    account: Any = None,  # liveness never reads it
-) -> Interaction:
-    return Interaction(
-        account=account,
-        unique_id="1",
-        summary=Part(error=XPlatformNotFound()),
-        flow=Part(value=FullFlow(tuple(pages))),
-        variable_sets=(),
-        fetched_at=NOW,
-    )
-
-
-@pytest.mark.parametrize(
-    ("pages", "live"),
-    [
-        ([_page(1, right=NEXT)], True),
-        ([_page(45, right=NEXT)], False),
-        ([_page(1, right=None)], False),
-        ([_page(1, right=FINISH, asks=False)], False),
-        ([_page(1, right=FINISH, asks=True)], True),
-    ],
-)
-def test_liveness_rules(pages, live):
-    assert _interaction(pages).is_live is live
-
-
-def test_not_found_interaction_is_asked_again_after_a_few_seconds(
-    account, simulator, settings
-):
-    from freezegun import freeze_time
-
-    # Local memory: frozen time cannot move a Redis server's expiry clock.
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    }
-
-    with freeze_time("2026-11-23 10:00:00") as frozen:
-        first = upstream.interaction_fetch(account=account, unique_id="000999000")
-        assert first.found is False
-        simulator.clear_hits()
-        upstream.interaction_fetch(account=account, unique_id="000999000")
-        assert simulator.hits == []  # cached for a moment
-        frozen.tick(upstream.LIVE_TTL + 1)
-        upstream.interaction_fetch(account=account, unique_id="000999000")
-        assert len(simulator.hits) == _parts(account)
+    assert _rows()[1:] == [("photo", "found", "thumb"), ("photo", "found", "api")]
