@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from interactions.errors import agent_message, failure_of
+from interactions.errors import NOT_FOUND, agent_message, failure_of
 from interactions.interaction import Interaction, Part, PhotoRef
 from interactions.xplatform.schemas import FlowChoice, FlowSection
 
@@ -256,7 +256,7 @@ def _error(error: BaseException, message: str | None = None) -> PartError:
     return PartError(
         code=failure.code,
         message=message or agent_message(error),
-        not_found=failure.kind == "not_found",
+        not_found=failure == NOT_FOUND,
     )
 
 

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from interactions import images, upstream
 from interactions.access_log import Access, Actor
 from interactions.errors import (
+    NOT_FOUND,
     AccountUnavailable,
     InteractionNotFound,
     PhotoUnavailable,
+    failure_of,
 )
 from interactions.interaction import LookupResult
 from interactions.models import (
@@ -175,7 +177,7 @@ def photo_open(
         access.record(Outcome.INVALID)
         raise
     except (PhotoUnavailable, AccountUnavailable) as exc:
-        not_found = isinstance(exc, PhotoUnavailable) and exc.kind == "not_found"
+        not_found = failure_of(exc) == NOT_FOUND
         access.record(
             Outcome.NOT_FOUND if not_found else Outcome.UPSTREAM_ERROR, error=exc
         )
