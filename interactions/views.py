@@ -186,16 +186,21 @@ def live(request: HttpRequest, slug: str, unique_id: str) -> JsonResponse:
         raise Http404("No such interaction.") from None
     except AccountUnavailable as exc:
         return JsonResponse({"error": exc.message}, status=503)
-    page = _console_photo_urls(page)
+    return JsonResponse(_live_body(request, account, _console_photo_urls(page)))
+
+
+def _live_body(
+    request: HttpRequest, account: XPlatformAccount, page: InteractionPage
+) -> dict[str, Any]:
     sections, digests = page_sections(request, {"account": account, "page": page})
-    as_of = page.data_as_of.isoformat() if page.data_as_of else None
-    body = {
+    return {
         "live": page.live,
-        "as_of": as_of,
+        "as_of": page.data_as_of.isoformat() if page.data_as_of else None,
         "steps": len(page.steps),
         "summary_text": page.summary_text,
+        "sections": sections,
+        "digests": digests,
     }
-    return JsonResponse({**body, "sections": sections, "digests": digests})
 
 
 @never_cache
