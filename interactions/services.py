@@ -195,15 +195,21 @@ def photo_open(
 # --------------------------------------------------------------------------
 
 
-def snapshot_open(*, actor: Actor, snapshot: InteractionSnapshot) -> InteractionPage:
-    """What a stored snapshot shows, recorded; no upstream call."""
-    Access(
+def _snapshot_access(
+    actor: Actor, snapshot: InteractionSnapshot, action: str
+) -> Access:
+    return Access(
         actor,
-        Action.VIEW,
+        action,
         snapshot.account,
         interaction_id=snapshot.interaction_id,
         source=Source.SNAPSHOT,
-    ).record(
+    )
+
+
+def snapshot_open(*, actor: Actor, snapshot: InteractionSnapshot) -> InteractionPage:
+    """What a stored snapshot shows, recorded; no upstream call."""
+    _snapshot_access(actor, snapshot, Action.VIEW).record(
         Outcome.FOUND, flow_name=snapshot.flow_name, has_photos=snapshot.has_photos
     )
     return snapshot_page(snapshot)
@@ -211,14 +217,7 @@ def snapshot_open(*, actor: Actor, snapshot: InteractionSnapshot) -> Interaction
 
 def snapshot_photo_open(*, actor: Actor, photo: SnapshotPhoto) -> SnapshotPhoto:
     """A thumbnail stored with a snapshot, recorded; no upstream call."""
-    snapshot = photo.snapshot
-    Access(
-        actor,
-        Action.PHOTO,
-        snapshot.account,
-        interaction_id=snapshot.interaction_id,
-        source=Source.SNAPSHOT,
-    ).record(Outcome.FOUND)
+    _snapshot_access(actor, photo.snapshot, Action.PHOTO).record(Outcome.FOUND)
     return photo
 
 

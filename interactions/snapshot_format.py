@@ -103,6 +103,23 @@ def _hints(cls: Any) -> dict[str, Any]:
     return get_type_hints(cls)
 
 
+def _seconds(value: object) -> timedelta | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    return None
+
+
+# How each plain field type is read; anything else is a list, an optional
+# or a dataclass, handled in _decode.
+_READERS: dict[Any, Callable[[Any], Any]] = {
+    str: lambda v: v if isinstance(v, str) else "",
+    bool: lambda v: v if isinstance(v, bool) else bool(v),
+    int: lambda v: v if isinstance(v, int) and not isinstance(v, bool) else 0,
+    datetime: _when,
+    timedelta: _seconds,
+}
+
+
 def _decode(kind: Any, value: Any) -> Any:
     """``value`` as a ``kind``; None (for optional kinds) or an empty value
     when it is missing or of the wrong type."""
@@ -116,18 +133,7 @@ def _decode(kind: Any, value: Any) -> Any:
         return [_decode(item, v) for v in items if _fits(item, v)]
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         return _decode_dataclass(kind, _dict(value))
-    readers: dict[Any, Callable[[Any], Any]] = {
-        str: lambda v: v if isinstance(v, str) else "",
-        bool: lambda v: v if isinstance(v, bool) else bool(v),
-        int: lambda v: v if isinstance(v, int) and not isinstance(v, bool) else 0,
-        datetime: _when,
-        timedelta: lambda v: (
-            timedelta(seconds=v)
-            if isinstance(v, int | float) and not isinstance(v, bool)
-            else None
-        ),
-    }
-    return readers[kind](value)
+    return _READERS[kind](value)
 
 
 def _fits(kind: Any, value: Any) -> bool:
