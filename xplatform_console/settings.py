@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "auditlog",
     "csp",
     "interactions",
+    "interactions.identity",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""The identity app's tables (single sign-on role mapping, API tokens)."""
