@@ -7,17 +7,39 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypedDict
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from interactions import roles
 from interactions.models import (
+    AccountAssignment,
     InteractionAccess,
     InteractionSnapshot,
     SnapshotPhoto,
     XPlatformAccount,
 )
+
+
+def users_managed_by(admin: Any) -> QuerySet[Any]:
+    """The users an admin may see and edit in the admin (docs/security.md).
+
+    A superuser manages everyone. Anyone else manages only users who are not
+    superusers, hold at least one account, and hold no account outside the
+    admin's own accounts: an agent shared with another tenant belongs to
+    that tenant's admins too, so neither may take them over alone.
+    """
+    users = get_user_model().objects.all()
+    if admin.is_superuser:
+        return users
+    mine = XPlatformAccount.objects.filter(assignments__user=admin)
+    elsewhere = AccountAssignment.objects.exclude(account__in=mine).values("user")
+    return (
+        users.filter(is_superuser=False, account_assignments__account__in=mine)
+        .exclude(pk__in=elsewhere)
+        .distinct()
+    )
 
 
 @dataclass(frozen=True)
@@ -36,8 +58,9 @@ def recent_lookups(*, user: Any, limit: int = 8) -> list[RecentLookup]:
             user=user,
             action=InteractionAccess.Action.VIEW,
             outcome=InteractionAccess.Outcome.FOUND,
-            account__isnull=False,
-            account__is_active=True,
+            # The agent's accounts now, not when they looked: someone removed
+            # from an account no longer sees its lookups listed.
+            account__in=XPlatformAccount.objects.for_user(user),
         )
         .exclude(source=InteractionAccess.Source.SNAPSHOT)
         .select_related("account")
