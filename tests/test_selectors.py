@@ -137,7 +137,9 @@ def test_recent_lookups_follow_the_agents_accounts_today(agent, acme):
         action=InteractionAccess.Action.VIEW,
         outcome=InteractionAccess.Outcome.FOUND,
     )
-    assert [r.unique_id for r in selectors.recent_lookups(user=agent)] == ["seen-before"]
+    assert [r.unique_id for r in selectors.recent_lookups(user=agent)] == [
+        "seen-before"
+    ]
     AccountAssignment.objects.filter(user=agent, account=acme).delete()
     assert selectors.recent_lookups(user=agent) == []
 
@@ -145,15 +147,22 @@ def test_recent_lookups_follow_the_agents_accounts_today(agent, acme):
 def test_an_admin_manages_only_users_held_solely_in_their_accounts(
     admin_user, agent, supervisor, outsider, away, db
 ):
-    shared = make_user("shared", "agent", [admin_user.account_assignments.get().account, away])
+    shared = make_user(
+        "shared", "agent", [admin_user.account_assignments.get().account, away]
+    )
     boss = make_user("boss", None, [])
     boss.is_superuser = True
     boss.save()
     unassigned = make_user("unassigned", "agent", [])
-    managed = set(selectors.users_managed_by(admin_user).values_list("username", flat=True))
-    assert managed == {"ada", "agnes", "sam"}
-    assert {shared.username, boss.username, unassigned.username, outsider.username}.isdisjoint(
-        managed
+    managed = set(
+        selectors.users_managed_by(admin_user).values_list("username", flat=True)
     )
+    assert managed == {"ada", "agnes", "sam"}
+    assert {
+        shared.username,
+        boss.username,
+        unassigned.username,
+        outsider.username,
+    }.isdisjoint(managed)
     everyone = set(selectors.users_managed_by(boss).values_list("username", flat=True))
     assert {"ada", "agnes", "sam", "oscar", "shared", "boss", "unassigned"} <= everyone
