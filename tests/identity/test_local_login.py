@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.django_db
 ADMINS_ONLY = "Password sign-in is for administrators only"
 
 
-def _post_login(username: str, password: str = PASSWORD) -> tuple[Client, object]:
+def _post_login(username: str, password: str = PASSWORD) -> tuple[Client, Any]:
     client = Client()
     response = client.post(
         reverse("login"), {"username": username, "password": password}

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from interactions.identity.models import SsoGroupMapping
+from interactions.models import XPlatformAccount
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ CHANGELIST = "admin:identity_ssogroupmapping_changelist"
 ADD = "admin:identity_ssogroupmapping_add"
 
 
-def _mapping(value, role, *accounts):
+def _mapping(value: str, role: str, *accounts: XPlatformAccount) -> SsoGroupMapping:
     mapping = SsoGroupMapping.objects.create(claim_value=value, role=role)
     mapping.accounts.set(accounts)
     return mapping
