@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from interactions.api.views import SchemaApi
@@ -13,12 +12,7 @@ urlpatterns = [
     path("", include("interactions.urls")),
     path("api/v1/", include("interactions.api.urls")),
     path("api/schema/", SchemaApi.as_view(), name="api-schema"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("interactions.identity.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -1,0 +1,29 @@
+"""Sign-in, sign-out and single sign-on routes (under /accounts/).
+
+The single sign-on names are mozilla-django-oidc's own
+(``oidc_authentication_init``, ``oidc_authentication_callback``); every
+route here is reachable signed out.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from django.views.decorators.cache import never_cache
+
+from interactions.identity import views
+
+urlpatterns = [
+    path("login/", views.ConsoleLoginView.as_view(), name="login"),
+    path("logout/", never_cache(views.ConsoleLogoutView.as_view()), name="logout"),
+    path(
+        "oidc/authenticate/",
+        login_not_required(never_cache(views.SsoRequestView.as_view())),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        login_not_required(never_cache(views.SsoCallbackView.as_view())),
+        name="oidc_authentication_callback",
+    ),
+]
