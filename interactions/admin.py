@@ -35,7 +35,7 @@ class ScopedAccountChoices:
 
     Without it a submitted form could assign anyone, the admin included, to
     another tenant's account, or one of that tenant's users to this one
-    (R-AC-02, R-AC-05).
+    (R-AC-02, R-AC-06).
     """
 
     def formfield_for_foreignkey(
@@ -165,7 +165,7 @@ class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class AccountAssignmentAdmin(ScopedAccountChoices, admin.ModelAdmin):  # type: ignore[type-arg]
     """Who may use which account. A tenant admin sees every row on their
     accounts (who can read this tenant's customers), but changes only rows of
-    users they manage, and never removes their own row (R-AC-05)."""
+    users they manage, and never removes their own row (R-AC-06)."""
 
     list_display = ["user", "account", "created_at"]
     list_filter = [("account", admin.RelatedOnlyFieldListFilter)]
@@ -222,7 +222,7 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class ConsoleUserAdmin(UserAdmin):  # type: ignore[type-arg]
-    """Users; a tenant admin sees and edits only the ones they manage (R-AC-05).
+    """Users; a tenant admin sees and edits only the ones they manage (R-AC-06).
 
     Every view (list, search, autocomplete, change, history, password,
     delete, bulk actions) finds users through `get_queryset`, so a user out

@@ -1,4 +1,4 @@
-"""The audit log in the admin, scoped to the reader's accounts (R-AC-05, R-SEC-04).
+"""The audit log in the admin, scoped to the reader's accounts (R-AC-06, R-SEC-04).
 
 django-auditlog's own admin lists every entry to anyone who may view log
 entries: every tenant's base URLs, account IDs and assignments. This one

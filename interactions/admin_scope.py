@@ -4,7 +4,7 @@ A superuser administers every tenant. Any other admin is a tenant admin: they
 manage only the users `selectors.users_managed_by` gives them, never grant a
 role whose permissions they do not hold themselves, assign only accounts they
 hold, and cannot change their own role, staff flag, active flag or account
-assignments (docs/security.md, R-AC-05).
+assignments (docs/security.md, R-AC-06).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ class InteractionsConfig(AppConfig):
         auditlog.register(XPlatformAccount, exclude_fields=["application_key"])
         auditlog.register(AccountAssignment)
         # Role, staff and active changes are audited too; password hashes
-        # and login times are not (R-AC-05).
+        # and login times are not (R-AC-06).
         auditlog.register(
             get_user_model(),
             exclude_fields=["password", "last_login"],

@@ -245,7 +245,7 @@ class AccountAssignment(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         """Stored with each audit entry, so the audit log can be shown per
-        account even after the assignment is gone (R-AC-05)."""
+        account even after the assignment is gone (R-AC-06)."""
         return {"account": self.account_id, "user": self.user_id}
 
 

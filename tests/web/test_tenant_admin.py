@@ -4,7 +4,7 @@ The cast of tests/conftest.py plus three people of this file: ``root``, a
 superuser (assigned to home too, which must not make him visible), and
 ``shared``, an agent of both home and away, who belongs to the away tenant's
 admins as much as to Ada. Oscar is an agent of away only.
-(docs/security.md, R-AC-05 and R-SEC-06.)
+(docs/security.md, R-AC-06 and R-SEC-06.)
 """
 
 from __future__ import annotations
