@@ -88,6 +88,7 @@ def test_user_without_role_is_told_what_to_do(norole):
     assert "No role yet" in body
 
 
+@pytest.mark.django_db  # the client fixture is looked up late, by name
 @pytest.mark.parametrize("fixture", ["agent_client", "supervisor_client"])
 def test_non_admins_cannot_open_django_admin(request, fixture):
     client = request.getfixturevalue(fixture)
