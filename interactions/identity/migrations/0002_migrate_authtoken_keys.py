@@ -19,11 +19,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 import string
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.db import migrations
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 OLD_TABLE = "authtoken_token"
 TRANSITION = timedelta(days=30)
@@ -33,6 +34,16 @@ NAME = "migrated token"
 def _prefix() -> str:
     alphabet = string.ascii_lowercase + string.digits
     return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def _moment(value):
+    """The old row's creation time: SQLite gives naive UTC text, PostgreSQL a
+    datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is None:
+        return timezone.now()
+    return timezone.make_aware(value, UTC) if timezone.is_naive(value) else value
 
 
 def copy_old_tokens(apps, schema_editor):
@@ -62,7 +73,7 @@ def copy_old_tokens(apps, schema_editor):
             name=NAME,
             prefix=prefix,
             digest=digest,
-            created_at=created or timezone.now(),
+            created_at=_moment(created),
             expires_at=expires,
         )
     with connection.cursor() as cursor:
