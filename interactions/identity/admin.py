@@ -19,7 +19,6 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -162,11 +161,10 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "plaintext": plaintext,
             "list_url": reverse("admin:identity_apitoken_changelist"),
         }
-        response = TemplateResponse(
+        # Admin views are never_cache, so no cache keeps the page.
+        return TemplateResponse(
             request, "admin/identity/apitoken/created.html", context
         )
-        add_never_cache_headers(response)
-        return response
 
     # --- list columns and the revoke action ----------------------------------
 

@@ -15,6 +15,7 @@ from freezegun import freeze_time
 
 from interactions.identity.models import ApiToken
 from tests.api.support import assert_error
+from tests.test_settings import _import_settings
 
 HISTORY = "/api/v1/history"  # a supervisor endpoint that never calls upstream
 TOKEN_FORMAT = re.compile(r"xpc_[a-z0-9]{8}_[A-Za-z0-9]{40}")
@@ -156,3 +157,9 @@ def test_lifetime_past_the_maximum_is_refused_in_plain_words(settings, superviso
     with pytest.raises(ValidationError, match="between 1 and 30 days; got 31"):
         ApiToken.objects.issue(user=supervisor, name="CTI", days=31)
     assert not ApiToken.objects.exists()
+
+
+def test_default_lifetime_past_the_maximum_stops_startup():
+    result = _import_settings(XPC_API_TOKEN_DAYS="400", XPC_API_TOKEN_MAX_DAYS="365")
+    assert result.returncode != 0
+    assert "XPC_API_TOKEN_DAYS must be at most XPC_API_TOKEN_MAX_DAYS" in result.stderr
