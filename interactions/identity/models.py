@@ -187,7 +187,7 @@ class ApiToken(models.Model):
         raise IntegrityError("No free token prefix after five draws.")
 
     def state(self, now: datetime | None = None) -> str:
-        """ "revoked", "expired" or "active"."""
+        """The token's state now: "revoked", "expired" or "active"."""
         if self.revoked_at is not None:
             return "revoked"
         if self.expires_at <= (now or timezone.now()):
