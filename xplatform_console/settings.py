@@ -74,7 +74,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "auditlog",
     "csp",
@@ -245,6 +244,16 @@ elif XPC_LOCAL_LOGIN == "admins":
         "and the other XPC_OIDC_* settings, or XPC_LOCAL_LOGIN=all."
     )
 
+# API tokens (interactions/identity; docs/security.md R-AC-05): every token
+# expires, by default after XPC_API_TOKEN_DAYS, never later than the maximum.
+XPC_API_TOKEN_MAX_DAYS = env_int("XPC_API_TOKEN_MAX_DAYS", 365, minimum=1)
+XPC_API_TOKEN_DAYS = env_int("XPC_API_TOKEN_DAYS", 90, minimum=1)
+if XPC_API_TOKEN_DAYS > XPC_API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured(
+        f"XPC_API_TOKEN_DAYS must be at most XPC_API_TOKEN_MAX_DAYS "
+        f"({XPC_API_TOKEN_MAX_DAYS}); got {XPC_API_TOKEN_DAYS}."
+    )
+
 # Sessions and cookies (docs/security.md, R-DJ-04)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # reads skip the DB
 SESSION_COOKIE_AGE = 36_000  # one 10-hour shift
@@ -314,8 +323,9 @@ STATIC_ROOT = VAR_DIR / "static"
 REST_FRAMEWORK: dict[str, Any] = {
     # Token first: its WWW-Authenticate header makes anonymous calls 401, not
     # 403. Session authentication enforces CSRF on unsafe methods (R-DJ-05).
+    # Tokens are stored hashed, expire and can be revoked (R-AC-05).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "interactions.identity.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Closed by default: every view needs a login and a console permission.

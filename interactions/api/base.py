@@ -20,7 +20,9 @@ from interactions.models import InteractionAccess
 
 _ERROR_DESCRIPTIONS = {
     400: "Invalid input; `error.fields` names the fields. No upstream call.",
-    401: "Not signed in: send a session cookie or `Authorization: Token <key>`.",
+    401: "Not signed in: send a session cookie or `Authorization: Token <token>` "
+    "(or `Bearer`). An expired or revoked token answers `token_expired` or "
+    "`token_revoked`; a deactivated user `user_inactive`.",
     403: "Refused, e.g. a session POST without a CSRF token.",
     404: "No such account, interaction or photo for this user (also for "
     "accounts the user is not assigned to).",

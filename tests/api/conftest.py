@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from pytest_django.fixtures import Settings
-from rest_framework.authtoken.models import Token
 
+from interactions.identity.models import ApiToken
 from interactions.models import XPlatformAccount
 
 
@@ -36,7 +36,7 @@ def api(agent_client: Client) -> Client:
 
 @pytest.fixture
 def agent_token(agent: User) -> str:
-    token: str = Token.objects.create(user=agent).key
+    _, token = ApiToken.objects.issue(user=agent, name="CTI test")
     return token
 
 

@@ -16,7 +16,6 @@ from django.core.management import call_command
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import ScopedRateThrottle
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -28,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from interactions import upstream
+from interactions.identity.models import ApiToken
 from interactions.models import InteractionAccess, InteractionSnapshot
 from interactions.simulator import data
 from xplatform_console.wsgi import application
@@ -148,7 +148,7 @@ def api_schema(wsgi_app, agent_token):
 @pytest.fixture
 def supervisor_schema(wsgi_app, supervisor):
     """The schema, and the headers of the Acme supervisor's token."""
-    return _load(wsgi_app, Token.objects.create(user=supervisor).key)
+    return _load(wsgi_app, ApiToken.objects.issue(user=supervisor, name="test")[1])
 
 
 def _operation(schema, method: str, path: str):

@@ -21,6 +21,12 @@ from interactions.simulator.data import DemoAccount
 
 PASSWORD = "correct-horse-battery-staple-42"
 ROLES_MIGRATION = ("interactions", "0002_roles")
+# Identity migrations that give the admin role its permissions on the
+# identity app's tables (SSO mappings, API tokens).
+IDENTITY_GRANTS = (
+    ("identity", "0002_admin_role_edits_sso_mappings"),
+    ("identity", "0005_api_token_admin_permissions"),
+)
 
 
 def sim_account(
@@ -64,19 +70,24 @@ def logged_in(user: User) -> Client:
     return client
 
 
-@lru_cache(maxsize=1)
-def _roles_migration_apps() -> Apps:
-    """The models as they stand right after the roles migration."""
+@lru_cache(maxsize=2)
+def _migration_apps(node: tuple[str, str]) -> Apps:
+    """The models as they stand right after a migration."""
     loader = MigrationLoader(connection, ignore_no_migrations=True)
-    return loader.project_state(ROLES_MIGRATION).apps
+    return loader.project_state(node).apps
 
 
 def ensure_roles() -> None:
     """Run the roles data migration's own code again (it is idempotent).
 
-    The test database gets the groups from migration 0002_roles; a
+    The test database gets the groups from migration 0002_roles (and the
+    admin's SSO mapping and API token permissions from identity's
+    migrations); a
     transactional test's flush removes them, and this puts them back exactly
     as the application ships them, with no copy of the permission lists here.
     """
     migration = importlib.import_module("interactions.migrations.0002_roles")
-    migration.create_roles(_roles_migration_apps(), None)
+    migration.create_roles(_migration_apps(ROLES_MIGRATION), None)
+    for node in IDENTITY_GRANTS:
+        grants = importlib.import_module("interactions.identity.migrations." + node[1])
+        grants.grant(_migration_apps(node), None)
