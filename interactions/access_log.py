@@ -20,6 +20,7 @@ from rest_framework.request import Request
 
 from interactions import roles
 from interactions.errors import error_kind
+from interactions.client_address import client_ip
 from interactions.masking import mask_query
 from interactions.models import InteractionAccess, XPlatformAccount
 
@@ -47,7 +48,7 @@ class Actor:
     def from_request(
         cls, request: HttpRequest | Request, *, source: str = Source.PAGE
     ) -> Actor:
-        return cls(request.user, request.META.get("REMOTE_ADDR"), source)
+        return cls(request.user, client_ip(request), source)
 
     @property
     def username(self) -> str:

@@ -7,6 +7,7 @@ A malformed value raises ImproperlyConfigured naming the variable.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import secrets
@@ -64,6 +65,17 @@ ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# Proxies whose X-Forwarded-For is believed (addresses or CIDR networks);
+# empty: the peer address is the client (interactions/client_address.py).
+XPC_TRUSTED_PROXIES = env_list("XPC_TRUSTED_PROXIES", [])
+for _proxy in XPC_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"XPC_TRUSTED_PROXIES must list IP addresses or networks such as "
+            f"10.0.0.0/8; {_proxy!r} is neither."
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
