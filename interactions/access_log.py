@@ -19,8 +19,8 @@ from django.utils import timezone
 from rest_framework.request import Request
 
 from interactions import roles
-from interactions.errors import error_kind
 from interactions.client_address import client_ip
+from interactions.errors import error_kind
 from interactions.masking import mask_query
 from interactions.models import InteractionAccess, XPlatformAccount
 
