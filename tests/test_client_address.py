@@ -11,10 +11,10 @@ PROXIES = ["10.0.0.0/8", "2001:db8::/32"]
 
 
 def _request(peer: str, forwarded: str | None = None):
-    headers = {"REMOTE_ADDR": peer}
+    request = RequestFactory().get("/", REMOTE_ADDR=peer)
     if forwarded is not None:
-        headers["HTTP_X_FORWARDED_FOR"] = forwarded
-    return RequestFactory().get("/", **headers)
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return request
 
 
 @pytest.mark.parametrize(
