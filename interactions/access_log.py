@@ -34,6 +34,13 @@ def _printable(text: str, limit: int) -> str:
     return "".join(ch if ch.isprintable() else "\ufffd" for ch in text[:limit])
 
 
+def client_ip(request: HttpRequest | Request) -> str | None:
+    """The client's address as the console records it: the connection's own
+    address. No forwarded header is trusted; sign-in lockout and its
+    per-address limit key on the same value (docs/security.md, R-AC-03)."""
+    return request.META.get("REMOTE_ADDR")
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is asking, built once per request: the user, their address, and
@@ -47,7 +54,7 @@ class Actor:
     def from_request(
         cls, request: HttpRequest | Request, *, source: str = Source.PAGE
     ) -> Actor:
-        return cls(request.user, request.META.get("REMOTE_ADDR"), source)
+        return cls(request.user, client_ip(request), source)
 
     @property
     def username(self) -> str:
