@@ -337,6 +337,9 @@ AXES_FAILURE_LIMIT = "interactions.identity.lockout.failure_limit"
 AXES_COOLOFF_TIME = "interactions.identity.lockout.cool_off"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the lockout, so "try again in N minutes" holds even
+# if the user tries again meanwhile; refused attempts are still logged.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "interactions.access_log.client_ip"
 AXES_LOCKOUT_CALLABLE = "interactions.identity.lockout.lockout_response"
