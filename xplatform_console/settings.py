@@ -343,7 +343,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "interactions.access_log.client_ip"
 AXES_LOCKOUT_CALLABLE = "interactions.identity.lockout.lockout_response"
-AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # failures only, at most 1000 per name
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in
 AXES_ENABLE_ADMIN = False  # interactions/identity/admin.py scopes them per admin
 AXES_SENSITIVE_PARAMETERS: list[str] = []  # the password is always masked
 # Second factor for admins (R-AC-05): the issuer shown in authenticator apps.

@@ -133,25 +133,32 @@ def log_lockout(
 # --- the per-address limit on password checks ------------------------------------
 
 
-def _counter_key(address: str | None) -> str:
-    bucket = int(time.time() // WINDOW)
+def _counter_key(address: str | None, bucket: int) -> str:
     return f"xpc:login-ip:{address or 'unknown'}:{bucket}"
 
 
-def address_over_limit(address: str | None) -> bool:
-    """True once this address had XPC_LOGIN_IP_RATE failed checks this minute."""
-    count = cache.get(_counter_key(address), 0)
-    return int(count) >= int(settings.XPC_LOGIN_IP_RATE)
+def address_over_limit(address: str | None, now: float | None = None) -> bool:
+    """True once this address had XPC_LOGIN_IP_RATE failed checks in the last
+    minute. A sliding window (this minute's count plus the share of the last
+    minute's that is still inside the window), so a burst across a minute
+    boundary does not get twice the limit."""
+    now = time.time() if now is None else now
+    bucket = int(now // WINDOW)
+    current, previous = _counter_key(address, bucket), _counter_key(address, bucket - 1)
+    counts = cache.get_many([current, previous])
+    elapsed = (now % WINDOW) / WINDOW
+    weighted = counts.get(previous, 0) * (1 - elapsed) + counts.get(current, 0)
+    return bool(weighted >= int(settings.XPC_LOGIN_IP_RATE))
 
 
 def count_failed_check(address: str | None) -> None:
-    key = _counter_key(address)
-    if cache.add(key, 1, timeout=WINDOW + 5):
+    key = _counter_key(address, int(time.time() // WINDOW))
+    if cache.add(key, 1, timeout=2 * WINDOW + 5):
         return
     try:
         cache.incr(key)
     except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=WINDOW + 5)
+        cache.set(key, 1, timeout=2 * WINDOW + 5)
 
 
 def _too_many(
@@ -184,7 +191,8 @@ def limit_password_checks(
             logger.warning(
                 "Sign-in refused: %s is past its limit this minute.", address
             )
-            retry_after = WINDOW - int(time.time() % WINDOW)
+            # The window slides: the count starts to fall at the next minute.
+            retry_after = WINDOW - int(time.time() % WINDOW) + 1
             limit = int(settings.XPC_LOGIN_IP_RATE)
             return _too_many(request, limit=limit, retry_after=retry_after)
         response = view(request, *args, **kwargs)

@@ -16,7 +16,7 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.core.management import call_command
 from django.test import Client
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 from freezegun import freeze_time
 
 from tests.support.console import PASSWORD, logged_in_verified, make_user
@@ -33,6 +33,13 @@ ADMIN_LOGIN = "/admin/login/"
 @pytest.fixture(autouse=True)
 def _counting_hasher(settings):
     settings.PASSWORD_HASHERS = [COUNTING_HASHER]
+
+
+@pytest.fixture(autouse=True)
+def _loaded_before_the_clock_stops(db):
+    """Import the URLconf (and what it imports) with the real clock: modules
+    first imported under freezegun keep its fake datetime class for good."""
+    get_resolver().url_patterns  # noqa: B018
 
 
 @pytest.fixture
@@ -161,7 +168,7 @@ def test_an_address_past_its_limit_gets_429_before_any_hash(agent, settings, has
         refused = sign_in("ghost4", "Winter2026!")
         assert refused.status_code == 429
         assert "Too many sign-in attempts" in refused.content.decode()
-        assert refused["Retry-After"] == "50"
+        assert refused["Retry-After"] == "51"
         # Even the right password: refused before authenticate() runs.
         assert sign_in("agnes", PASSWORD).status_code == 429
         assert sign_in("ada", "x", url=ADMIN_LOGIN).status_code == 429
@@ -171,8 +178,25 @@ def test_an_address_past_its_limit_gets_429_before_any_hash(agent, settings, has
         # Another address is not affected.
         assert sign_in("agnes", PASSWORD, address=ELSEWHERE).status_code == 302
 
-    with freeze_time("2026-12-01 09:01:00"):  # the next minute
+    # A sliding minute: at 09:01:00 the five still count, a little later
+    # most of them have slid out of the window.
+    with freeze_time("2026-12-01 09:01:00"):
+        assert sign_in("agnes", PASSWORD).status_code == 429
+    with freeze_time("2026-12-01 09:01:15"):
         assert sign_in("agnes", PASSWORD).status_code == 302
+
+
+def test_a_burst_across_a_minute_boundary_does_not_get_twice_the_limit(
+    db, settings, hashes
+):
+    settings.XPC_LOGIN_IP_RATE = 5
+    with freeze_time("2026-12-01 09:00:50"):
+        for n in range(5):
+            sign_in(f"ghost{n}", "x")
+    with freeze_time("2026-12-01 09:01:05"):
+        statuses = [sign_in(f"next{n}", "x").status_code for n in range(5)]
+    assert statuses == [200, 429, 429, 429, 429]
+    assert hashes() == 6
 
 
 def test_successful_sign_ins_never_use_up_the_address_limit(db, settings):
