@@ -119,8 +119,12 @@ def lockout_response(
 def log_lockout(
     sender: Any, request: Any, username: str, ip_address: str, **_: Any
 ) -> None:
-    """A WARNING line for each refused attempt past the limit (the user name
-    and address, never the password); the rows are in the admin."""
+    """One WARNING line when a user name locks for an address (its user name
+    and address, never the password); the rows are in the admin. Attempts
+    refused while locked are not logged one by one: a client hammering a
+    locked name would flood the log."""
+    if getattr(request, _REFUSED_BEFORE_HASH, False):
+        return
     logger.warning(
         "Sign-in locked out: user name %r from %s for %d minutes after %d failures.",
         username,
@@ -161,6 +165,17 @@ def count_failed_check(address: str | None) -> None:
         cache.set(key, 1, timeout=2 * WINDOW + 5)
 
 
+def _log_address_refused(address: str | None) -> None:
+    # Once a minute per address, not once per refused POST.
+    flag = f"xpc:login-ip-logged:{address}:{int(time.time() // WINDOW)}"
+    if cache.add(flag, 1, timeout=WINDOW + 5):
+        logger.warning(
+            "Sign-in refused: %s passed %d failed sign-ins a minute.",
+            address,
+            int(settings.XPC_LOGIN_IP_RATE),
+        )
+
+
 def _too_many(
     request: HttpRequest, *, limit: int, retry_after: int | None
 ) -> HttpResponse:
@@ -188,9 +203,7 @@ def limit_password_checks(
             return view(request, *args, **kwargs)
         address = client_ip(request)
         if address_over_limit(address):
-            logger.warning(
-                "Sign-in refused: %s is past its limit this minute.", address
-            )
+            _log_address_refused(address)
             # The window slides: the count starts to fall at the next minute.
             retry_after = WINDOW - int(time.time() % WINDOW) + 1
             limit = int(settings.XPC_LOGIN_IP_RATE)

@@ -136,13 +136,15 @@ def test_admin_sign_in_page_locks_out_too(admin_user, agent, hashes):
 
 def test_lockouts_are_logged_as_warnings_without_the_password(agent, caplog):
     with caplog.at_level(logging.WARNING):
-        for _ in range(10):
+        for _ in range(15):
             sign_in("agnes", "hunter2-secret")
     lines = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any(
-        "Sign-in locked out: user name 'agnes' from 203.0.113.7" in line
-        for line in lines
-    )
+    locked = [line for line in lines if line.startswith("Sign-in locked out")]
+    # Once, when the name locks; the five refused attempts after it add none.
+    assert locked == [
+        "Sign-in locked out: user name 'agnes' from 203.0.113.7 "
+        "for 15 minutes after 10 failures."
+    ]
     assert all("hunter2-secret" not in line for line in lines)
     # And in the database the admin reads: every failure, the last one
     # marked as locked out; the stored form data never holds the password.
@@ -157,7 +159,9 @@ def test_lockouts_are_logged_as_warnings_without_the_password(agent, caplog):
 # --- the per-address limit ---------------------------------------------------------
 
 
-def test_an_address_past_its_limit_gets_429_before_any_hash(agent, settings, hashes):
+def test_an_address_past_its_limit_gets_429_before_any_hash(
+    agent, settings, hashes, caplog
+):
     settings.XPC_LOGIN_IP_RATE = 5
     with freeze_time("2026-12-01 09:00:10"):
         # A spray over five user names (some unknown) from one address.
@@ -174,6 +178,8 @@ def test_an_address_past_its_limit_gets_429_before_any_hash(agent, settings, has
         assert sign_in("ada", "x", url=ADMIN_LOGIN).status_code == 429
         assert hashes() == 5
         assert not AccessAttempt.objects.filter(username="ghost4").exists()
+        refusals = [r for r in caplog.records if "Sign-in refused" in r.getMessage()]
+        assert len(refusals) == 1  # once a minute, not once per POST
 
         # Another address is not affected.
         assert sign_in("agnes", PASSWORD, address=ELSEWHERE).status_code == 302
