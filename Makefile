@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The OpenID provider the SSO tests start (tests/oidc): installed from the
+# committed package-lock.json only, never at test run time.
+OIDC_STAMP := tests/oidc/node_modules/.installed-stamp
 DEMO_ENV := DJANGO_DEBUG=1 XPC_UPSTREAM_ALLOWED_HOSTS=.gointeract.io,127.0.0.1
 SIM_PORT ?= 8001
 
@@ -24,6 +27,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+$(OIDC_STAMP): tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
+	touch $(OIDC_STAMP)
+
 ## demo: install, migrate, seed demo data, run the simulator and the console
 demo: $(STAMP)
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
@@ -38,11 +45,11 @@ bench: $(STAMP)
 	$(BIN)/python tests/perf/bench_console.py
 
 ## test: install if needed and run the whole suite (SQLite, local memory)
-test: $(STAMP)
+test: $(STAMP) $(OIDC_STAMP)
 	$(BIN)/pytest
 
 ## test-services: the whole suite on the production path: PostgreSQL and Redis
-test-services: $(STAMP)
+test-services: $(STAMP) $(OIDC_STAMP)
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/xpc \
 	REDIS_URL=redis://127.0.0.1:6379/15 \
 	$(BIN)/pytest
@@ -70,4 +77,4 @@ checks: $(STAMP)
 check: lint typecheck checks test
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) tests/oidc/node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis

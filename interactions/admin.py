@@ -13,14 +13,15 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
-from django.forms import ModelForm
+from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
-from interactions import roles
+from interactions import admin_audit, admin_scope, roles  # noqa: F401  (admin_audit registers the audit log admin)
 from interactions.forms import XPlatformAccountForm
 from interactions.models import AccountAssignment, InteractionAccess, XPlatformAccount
+from interactions.selectors import users_managed_by
 
 admin.site.site_header = "X-Platform console administration"
 admin.site.site_title = "X-Platform console admin"
@@ -30,28 +31,42 @@ User = get_user_model()
 
 
 class ScopedAccountChoices:
-    """Limit account choices to the admin's own accounts (superusers: all).
+    """Limit account and user choices to the admin's own (superusers: all).
 
     Without it a submitted form could assign anyone, the admin included, to
-    another tenant's account (R-AC-02).
+    another tenant's account, or one of that tenant's users to this one
+    (R-AC-02, R-AC-06).
     """
 
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
     ) -> Any:
-        if db_field.name == "account" and not request.user.is_superuser:
-            kwargs["queryset"] = XPlatformAccount.objects.for_user(request.user)
+        if not request.user.is_superuser:
+            if db_field.name == "account":
+                kwargs["queryset"] = admin_scope.held_accounts(request.user)
+            elif db_field.name == "user":
+                kwargs["queryset"] = users_managed_by(request.user)
         return super().formfield_for_foreignkey(  # type: ignore[misc]
             db_field, request, **kwargs
         )
 
 
-class AccountAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
+class AccountAssignmentInline(ScopedAccountChoices, admin.TabularInline):  # type: ignore[type-arg]
     model = AccountAssignment
+    formset = admin_scope.ScopedAssignmentFormSet
     extra = 0
     autocomplete_fields = ["user"]
     verbose_name = "assigned user"
     verbose_name_plural = "Users assigned to this account"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AccountAssignment]:
+        return admin_scope.assignment_queryset(
+            super().get_queryset(request), request.user
+        )
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        return admin_scope.scoped_formset(formset, request.user)
 
 
 @admin.register(XPlatformAccount)
@@ -148,16 +163,33 @@ class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(AccountAssignment)
 class AccountAssignmentAdmin(ScopedAccountChoices, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Who may use which account. A tenant admin sees every row on their
+    accounts (who can read this tenant's customers), but changes only rows of
+    users they manage, and never removes their own row (R-AC-06)."""
+
     list_display = ["user", "account", "created_at"]
-    list_filter = ["account"]
+    list_filter = [("account", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "account__name"]
     autocomplete_fields = ["user", "account"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AccountAssignment]:
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(account__assignments__user=request.user)
+        return admin_scope.assignment_queryset(
+            super().get_queryset(request), request.user
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None or request.user.is_superuser:
+            return super().has_change_permission(request, obj)
+        return (
+            super().has_change_permission(request, obj)
+            and obj.user_id != request.user.pk
+            and admin_scope.manages(request.user, obj.user_id)
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and admin_scope.is_self(request, obj.user):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class UserAssignmentInline(ScopedAccountChoices, admin.TabularInline):  # type: ignore[type-arg]
@@ -167,22 +199,120 @@ class UserAssignmentInline(ScopedAccountChoices, admin.TabularInline):  # type: 
     verbose_name = "account"
     verbose_name_plural = "Accounts this user may use"
 
+    # An admin's own assignments are shown, not edited: removing one would
+    # strand the account, adding one could only repeat what they hold.
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not admin_scope.is_self(request, obj) and super().has_add_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not admin_scope.is_self(request, obj) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not admin_scope.is_self(request, obj) and super().has_delete_permission(
+            request, obj
+        )
+
 
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class ConsoleUserAdmin(UserAdmin):  # type: ignore[type-arg]
+    """Users; a tenant admin sees and edits only the ones they manage (R-AC-06).
+
+    Every view (list, search, autocomplete, change, history, password,
+    delete, bulk actions) finds users through `get_queryset`, so a user out
+    of scope is "not found" everywhere.
+    """
+
     inlines = [UserAssignmentInline]
     list_display = ["username", "email", "role", "is_active", "is_staff", "last_login"]
     list_filter = ["groups", "is_active", "is_staff"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=users_managed_by(request.user).values("pk"))
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            # Only a superuser may make superusers or hand out single permissions.
-            fields += ["is_superuser", "user_permissions"]
+            # Only a superuser may make superusers or hand out single
+            # permissions; staff status follows the admin role (save_related).
+            fields += ["is_superuser", "user_permissions", "is_staff"]
+        if admin_scope.is_self(request, obj):
+            # No admin raises, lowers or switches off their own access.
+            fields += ["groups", "is_active"]
         return fields
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and not request.user.is_superuser:
+            fieldsets = [*fieldsets, (None, {"fields": ["account"]})]
+        return fieldsets
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None and not request.user.is_superuser:
+            return []  # the add form's own account field assigns the new user
+        return super().get_inlines(request, obj)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is None and not request.user.is_superuser:
+            kwargs["form"] = admin_scope.TenantUserCreationForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        account = form.base_fields.get("account")
+        if isinstance(account, ModelChoiceField):
+            account.queryset = admin_scope.held_accounts(request.user)
+        return form
+
+    def formfield_for_manytomany(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = admin_scope.grantable_groups(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: Any,
+        form: ModelForm,  # type: ignore[type-arg]
+        change: bool,
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        account = form.cleaned_data.get("account")
+        if not change and account is not None:
+            AccountAssignment.objects.get_or_create(user=obj, account=account)
+
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: ModelForm,  # type: ignore[type-arg]
+        formsets: Any,
+        change: bool,
+    ) -> None:
+        user = form.instance
+        if request.user.is_superuser:
+            super().save_related(request, form, formsets, change)
+            return
+        # Roles above the editor's own are kept as they were: a tenant admin
+        # can neither grant nor strip them.
+        grantable = admin_scope.grantable_groups(request.user)
+        kept = list(user.groups.exclude(pk__in=grantable)) if user.pk else []
+        super().save_related(request, form, formsets, change)
+        if kept:
+            user.groups.add(*kept)
+        staff = admin_scope.holds_admin_role(user)
+        if user.is_staff != staff:
+            user.is_staff = staff
+            user.save(update_fields=["is_staff"])
 
     @admin.display(description="Role")
     def role(self, obj: Any) -> str:

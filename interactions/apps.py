@@ -9,6 +9,7 @@ class InteractionsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.contrib.auth import get_user_model
 
         from interactions import checks  # noqa: F401  (registers system checks)
         from interactions.models import AccountAssignment, XPlatformAccount
@@ -17,3 +18,10 @@ class InteractionsConfig(AppConfig):
         # shows up as a new application_key_changed_at (R-SEC-04).
         auditlog.register(XPlatformAccount, exclude_fields=["application_key"])
         auditlog.register(AccountAssignment)
+        # Role, staff and active changes are audited too; password hashes
+        # and login times are not (R-AC-06).
+        auditlog.register(
+            get_user_model(),
+            exclude_fields=["password", "last_login"],
+            m2m_fields={"groups", "user_permissions"},
+        )

@@ -6,12 +6,59 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from interactions.caller_query import SearchKind
 from interactions.models import XPlatformAccount
+from interactions.xplatform.hosts import BaseUrlError, normalise_base_url
 
 _KEY = re.compile(r"[!-~]{1,512}")
+
+# Where the stored key goes: the server (base URL), the tenant it speaks for
+# (account ID, sent as Tenant-Id) and the environment (Environment-Name).
+# Changing any of them without typing the key again would send the stored
+# key to a new recipient chosen by whoever edits the form (docs/security.md,
+# R-SEC-06). The API version only changes a path segment on the same server,
+# for the same tenant, and its grammar (v?digits) cannot redirect anything.
+KEY_BOUND_FIELDS = {
+    "base_url": gettext_lazy("server address (base URL)"),
+    "account_id": gettext_lazy("account ID"),
+    "environment_name": gettext_lazy("environment name"),
+}
+
+
+def key_bound_changes(account: XPlatformAccount, values: dict[str, Any]) -> list[str]:
+    """The key-bound fields whose new value differs from the stored account."""
+    changed = []
+    for field in KEY_BOUND_FIELDS:
+        if field not in values:
+            continue
+        old, new = getattr(account, field) or "", values[field] or ""
+        if field == "base_url":
+            try:
+                new = normalise_base_url(new, settings.XPC_UPSTREAM_ALLOWED_HOSTS)
+            except BaseUrlError:
+                # Refused anyway, with the validator's own message.
+                continue
+            old = _canonical_url(old)
+        if old != new:
+            changed.append(field)
+    return changed
+
+
+def _canonical_url(url: str) -> str:
+    try:
+        return normalise_base_url(url, settings.XPC_UPSTREAM_ALLOWED_HOSTS)
+    except BaseUrlError:
+        return url.strip()
+
+
+_KEY_AGAIN = gettext_lazy(
+    "Type the application key again: the server address, account ID or "
+    "environment changed."
+)
 
 
 class XPlatformAccountForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -64,6 +111,29 @@ class XPlatformAccountForm(forms.ModelForm):  # type: ignore[type-arg]
                 "characters without spaces."
             )
         return key
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned: dict[str, Any] = self.cleaned_data
+        if self.instance.pk is None or cleaned.get("new_application_key"):
+            return cleaned
+        if self.has_error("new_application_key"):
+            return cleaned
+        stored = XPlatformAccount.objects.get(pk=self.instance.pk)
+        changed = key_bound_changes(stored, cleaned)
+        for field in changed:
+            self.add_error(
+                field,
+                gettext(
+                    "Enter the application key again to change the %(field)s: "
+                    "the stored key is only sent to the server, account and "
+                    "environment it was entered for."
+                )
+                % {"field": KEY_BOUND_FIELDS[field]},
+            )
+        if changed:
+            self.add_error("new_application_key", _KEY_AGAIN)
+        return cleaned
 
     def set_key(self, actor: Any) -> bool:
         """Apply a newly typed key to the instance; True when one was given."""

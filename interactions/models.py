@@ -243,6 +243,11 @@ class AccountAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.user} → {self.account}"
 
+    def get_additional_data(self) -> dict[str, Any]:
+        """Stored with each audit entry, so the audit log can be shown per
+        account even after the assignment is gone (R-AC-06)."""
+        return {"account": self.account_id, "user": self.user_id}
+
 
 class AppendOnlyError(Exception):
     """The access log is append-only: rows are never changed or deleted in the app."""

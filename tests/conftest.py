@@ -185,7 +185,7 @@ def supervisor_client(supervisor: User) -> Client:
 
 @pytest.fixture
 def console_admin_client(admin_user: User) -> Client:
-    """Ada, signed in and verified with her second factor (R-AC-05)."""
+    """Ada, signed in and verified with her second factor (R-AC-07)."""
     return logged_in_verified(admin_user)
 
 

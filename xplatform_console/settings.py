@@ -8,6 +8,7 @@ A malformed value raises ImproperlyConfigured naming the variable.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     # Django's admin with the console's site: second factor required
-    # (docs/security.md, R-AC-05).
+    # (docs/security.md, R-AC-07).
     "interactions.identity.admin_apps.ConsoleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -197,6 +198,66 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "interactions:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on with OpenID Connect, off unless XPC_OIDC_CLIENT_ID is set
+# (README, "Single sign-on"; docs/security.md, "Single sign-on").
+XPC_LOCAL_LOGIN = env_str("XPC_LOCAL_LOGIN", "all")
+if XPC_LOCAL_LOGIN not in {"all", "admins"}:
+    raise ImproperlyConfigured(
+        f"XPC_LOCAL_LOGIN must be 'all' or 'admins'; got {XPC_LOCAL_LOGIN!r}."
+    )
+XPC_OIDC_PROVIDER_NAME = env_str("XPC_OIDC_PROVIDER_NAME", "single sign-on")
+XPC_OIDC_GROUPS_CLAIM = env_str("XPC_OIDC_GROUPS_CLAIM", "groups")
+XPC_OIDC_CLOCK_SKEW = env_int("XPC_OIDC_CLOCK_SKEW", 60, minimum=0)
+OIDC_RP_CLIENT_ID = env_str("XPC_OIDC_CLIENT_ID", "")
+
+
+def _oidc_url(name: str, *, required: bool = True) -> str:
+    """An https:// URL (plain http only on loopback, for a local provider)."""
+    value = env_str(name, "")
+    if not value and required and OIDC_RP_CLIENT_ID:
+        raise ImproperlyConfigured(f"{name} must be set when XPC_OIDC_CLIENT_ID is.")
+    loopback = re.match(r"http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)", value)
+    if value and not (value.startswith("https://") or loopback):
+        raise ImproperlyConfigured(
+            f"{name} must be an https:// URL (http:// only on loopback); got {value!r}."
+        )
+    return value
+
+
+OIDC_OP_ISSUER = _oidc_url("XPC_OIDC_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = _oidc_url("XPC_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = _oidc_url("XPC_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = _oidc_url("XPC_OIDC_JWKS_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = _oidc_url("XPC_OIDC_USERINFO_ENDPOINT", required=False)
+XPC_OIDC_END_SESSION_ENDPOINT = _oidc_url(
+    "XPC_OIDC_END_SESSION_ENDPOINT", required=False
+)
+OIDC_RP_CLIENT_SECRET = env_secret("XPC_OIDC_CLIENT_SECRET", "")
+if OIDC_RP_CLIENT_ID and not OIDC_RP_CLIENT_SECRET:
+    raise ImproperlyConfigured(
+        "XPC_OIDC_CLIENT_SECRET (or XPC_OIDC_CLIENT_SECRET_FILE) must be set "
+        "when XPC_OIDC_CLIENT_ID is."
+    )
+OIDC_RP_SIGN_ALGO = env_str("XPC_OIDC_SIGN_ALGO", "RS256")
+if OIDC_RP_SIGN_ALGO not in {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512"}:
+    raise ImproperlyConfigured(
+        f"XPC_OIDC_SIGN_ALGO must be RS256/384/512 or ES256/384/512 (keys from "
+        f"the provider's JWKS); got {OIDC_RP_SIGN_ALGO!r}."
+    )
+OIDC_RP_SCOPES = env_str("XPC_OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = bool(XPC_OIDC_END_SESSION_ENDPOINT)  # the logout hint
+OIDC_TIMEOUT = (3.05, 10)
+OIDC_OP_LOGOUT_URL_METHOD = "interactions.identity.sso.provider_logout_url"
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("interactions.identity.sso.ConsoleOIDCBackend")
+elif XPC_LOCAL_LOGIN == "admins":
+    raise ImproperlyConfigured(
+        "XPC_LOCAL_LOGIN=admins needs single sign-on: set XPC_OIDC_CLIENT_ID "
+        "and the other XPC_OIDC_* settings, or XPC_LOCAL_LOGIN=all."
+    )
 
 # Sessions and cookies (docs/security.md, R-DJ-04)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # reads skip the DB
@@ -347,7 +408,10 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # failures only, at most 1000 per name
 AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in
 AXES_ENABLE_ADMIN = False  # interactions/identity/admin.py scopes them per admin
 AXES_SENSITIVE_PARAMETERS: list[str] = []  # the password is always masked
-# Second factor for admins (R-AC-05): the issuer shown in authenticator apps.
+# Sign-ins without a user name (single sign-on callbacks) are not counted:
+# they would lock the floor's address for every SSO user at once.
+AXES_WHITELIST_CALLABLE = "interactions.identity.lockout.not_a_password_sign_in"
+# Second factor for admins (R-AC-07): the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = "X-Platform console"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 

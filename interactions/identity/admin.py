@@ -1,154 +1,108 @@
-"""Admin pages for sign-in lockouts and second factors, scoped per admin.
+"""The single sign-on group mapping in the Django admin.
 
-Lockouts (django-axes' attempts and failure log) and second-factor devices
-(django-otp) are listed for the users an admin manages
-(``selectors.users_managed_by``); a superuser sees all. Deleting a lockout
-row unlocks that user name for that address (R-AC-03); deleting a device
-resets the user's second factor, recovery codes included (R-AC-05). No page
-shows a device's secret or a recovery code.
+A superuser edits every mapping. An admin of some accounts (not a superuser)
+sees and edits only the mappings whose accounts are all theirs, must give
+each mapping at least one of their accounts, and can grant no role above
+their own: a mapping is how a group of people gets into a tenant, so one
+tenant's admin must not hand out another's accounts (docs/security.md,
+R-AC-02 and "Single sign-on").
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django.utils.translation import gettext_lazy as _
 
 from interactions import roles
-from interactions.identity import mfa
+from interactions.identity import admin_signin  # noqa: F401  lockouts, second factors
+from interactions.identity.models import SsoGroupMapping, SsoIdentity
+from interactions.identity.sso import ROLE_RANK
+from interactions.models import XPlatformAccount
 from interactions.selectors import users_managed_by
 
-logger = logging.getLogger(__name__)
+
+def _own_accounts(user: Any) -> QuerySet[XPlatformAccount]:
+    return XPlatformAccount.objects.filter(assignments__user=user)
 
 
-class _ScopedReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Visible to console admins for the users they manage; never edited."""
+def _own_rank(user: Any) -> int:
+    names = user.groups.filter(name__in=roles.ROLES).values_list("name", flat=True)
+    return max((ROLE_RANK[name] for name in names), default=0)
 
-    user_lookup = "username__in"
 
-    def _may(self, request: HttpRequest) -> bool:
-        user = request.user
-        return bool(user.is_staff and user.has_perm(roles.MANAGE_PLATFORM_ACCOUNT))
+@admin.register(SsoGroupMapping)
+class SsoGroupMappingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["claim_value", "description", "role", "account_list"]
+    list_filter = ["role"]
+    search_fields = ["claim_value", "description"]
+    filter_horizontal = ["accounts"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)
+    @admin.display(description=_("accounts"))
+    def account_list(self, obj: SsoGroupMapping) -> str:
+        return ", ".join(account.name for account in obj.accounts.all()) or "—"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SsoGroupMapping]:
+        queryset = super().get_queryset(request).prefetch_related("accounts")
         if request.user.is_superuser:
             return queryset
-        managed = users_managed_by(request.user)
-        if self.user_lookup == "username__in":
-            return queryset.filter(username__in=managed.values("username"))
-        return queryset.filter(user__in=managed)
+        mine = _own_accounts(request.user)
+        allowed = [
+            r for r, rank in ROLE_RANK.items() if rank <= _own_rank(request.user)
+        ]
+        return (
+            queryset.filter(accounts__in=mine, role__in=[*allowed, ""])
+            .exclude(accounts__in=XPlatformAccount.objects.exclude(pk__in=mine))
+            .distinct()
+        )
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._may(request)
+    def formfield_for_manytomany(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "accounts" and not request.user.is_superuser:
+            kwargs["queryset"] = _own_accounts(request.user)
+            kwargs["required"] = True  # a mapping of no account reaches every tenant
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._may(request)
+    def formfield_for_choice_field(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "role" and not request.user.is_superuser:
+            rank = _own_rank(request.user)
+            kwargs["choices"] = [("", "---------")] + [
+                (value, label)
+                for value, label in SsoGroupMapping.ROLE_CHOICES
+                if ROLE_RANK[value] <= rank
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+@admin.register(SsoIdentity)
+class SsoIdentityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only: who signed in from where, and which group values they sent."""
+
+    list_display = ["user", "subject", "issuer", "claim_values", "last_sign_in_at"]
+    search_fields = ["user__username", "subject"]
+    readonly_fields = [
+        "user",
+        "issuer",
+        "subject",
+        "claim_values",
+        "created_at",
+        "last_sign_in_at",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SsoIdentity]:
+        queryset = super().get_queryset(request).select_related("user")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(user__in=users_managed_by(request.user))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(AccessAttempt)
-class LockoutAdmin(_ScopedReadOnly):
-    """Failed sign-ins per user name and address; delete a row to unlock."""
-
-    list_display = [
-        "attempt_time",
-        "username",
-        "ip_address",
-        "failures_since_start",
-        "path_info",
-    ]
-    list_filter = ["attempt_time", "path_info"]
-    search_fields = ["username", "ip_address"]
-    fields = (
-        "username",
-        "ip_address",
-        "user_agent",
-        "path_info",
-        "failures_since_start",
-        "attempt_time",
-    )
-    readonly_fields = fields
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._may(request)
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        _log_unlock(request, [obj])
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        _log_unlock(request, list(queryset))
-        super().delete_queryset(request, queryset)
-
-
-def _log_unlock(request: HttpRequest, attempts: list[Any]) -> None:
-    for attempt in attempts:
-        logger.warning(
-            "Sign-in unlocked by %s: user name %r from %s.",
-            request.user.get_username(),
-            attempt.username,
-            attempt.ip_address,
-        )
-
-
-@admin.register(AccessFailureLog)
-class FailedSignInAdmin(_ScopedReadOnly):
-    """Every failed sign-in, with whether it was refused as locked out."""
-
-    list_display = ["attempt_time", "username", "ip_address", "locked_out", "path_info"]
-    list_filter = ["locked_out", "attempt_time", "path_info"]
-    search_fields = ["username", "ip_address"]
-    fields = (
-        "attempt_time",
-        "username",
-        "ip_address",
-        "locked_out",
-        "path_info",
-    )
-    readonly_fields = fields
-
-
-admin.site.unregister(TOTPDevice)
-admin.site.unregister(StaticDevice)
-
-
-@admin.register(TOTPDevice)
-class SecondFactorAdmin(_ScopedReadOnly):
-    """Authenticator apps; deleting one resets that user's second factor."""
-
-    user_lookup = "user__in"
-    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
-    list_filter = ["confirmed"]
-    search_fields = ["user__username"]
-    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
-    readonly_fields = fields
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._may(request)
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        self.delete_queryset(request, TOTPDevice.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for device in queryset.select_related("user"):
-            mfa.reset(device.user)
-            logger.warning(
-                "Second factor reset by %s for %s.",
-                request.user.get_username(),
-                device.user.get_username(),
-            )

@@ -7,6 +7,6 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class ConsoleAdminConfig(AdminConfig):
-    """Every admin page behind a second factor (docs/security.md, R-AC-05)."""
+    """Every admin page behind a second factor (docs/security.md, R-AC-07)."""
 
     default_site = "interactions.identity.admin_site.ConsoleAdminSite"

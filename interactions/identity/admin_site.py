@@ -1,6 +1,6 @@
 """The console's admin site: it opens only to a session verified with a
 second factor, and its sign-in page has the lockout and the per-address
-limit of the console's own (docs/security.md, R-AC-03, R-AC-05).
+limit of the console's own (docs/security.md, R-AC-03, R-AC-07).
 
 Installed as Django's default admin site through ``apps.ConsoleAdminConfig``,
 so every ``admin.site.register`` in the project (and in django-otp and
@@ -35,7 +35,7 @@ class ConsoleAdminSite(admin.AdminSite):
     def login(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        from interactions.identity.views import mfa_entry
+        from interactions.identity.mfa_views import mfa_entry
 
         user = request.user
         wants_factor = mfa.mfa_required(user) and not mfa.is_verified(user)

@@ -51,6 +51,15 @@ def cool_off(request: HttpRequest | None = None) -> timedelta:
     return timedelta(minutes=int(settings.XPC_LOGIN_LOCKOUT_MINUTES))
 
 
+def not_a_password_sign_in(request: HttpRequest | None, credentials: Any) -> bool:
+    """AXES_WHITELIST_CALLABLE: an authenticate() call with no user name (the
+    single sign-on callback) is none of the lockout's business. Keyed on
+    user name and address, its failures would all share one key per address
+    and lock every SSO user behind that address."""
+    username = (credentials or {}).get("username")
+    return not username
+
+
 class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]
     """Axes' backend, marking the request it refuses: a locked-out attempt
     never reaches the password hasher, so it does not count against the
@@ -63,6 +72,10 @@ class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]
         password: str | None = None,
         **kwargs: Any,
     ):
+        if request is None:
+            # Not a sign-in over HTTP (a script, Client.login in a test): there
+            # is no address to key a lockout on, and no page to refuse.
+            return None
         try:
             return super().authenticate(request, username, password, **kwargs)
         except AxesBackendPermissionDenied:
@@ -70,12 +83,15 @@ class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]
             raise
 
 
-def minutes_left(request: HttpRequest, username: str | None) -> int:
+def minutes_left(request: HttpRequest | None, username: str | None) -> int:
     """Whole minutes until this user name may sign in again from this address."""
     from axes.models import AccessAttempt
 
     latest = (
-        AccessAttempt.objects.filter(username=username, ip_address=client_ip(request))
+        AccessAttempt.objects.filter(
+            username=username,
+            ip_address=client_ip(request) if request is not None else None,
+        )
         .order_by("-attempt_time")
         .values_list("attempt_time", flat=True)
         .first()
@@ -87,7 +103,7 @@ def minutes_left(request: HttpRequest, username: str | None) -> int:
     return max(1, math.ceil(left / 60))
 
 
-def lockout_error(request: HttpRequest, username: str | None) -> ValidationError:
+def lockout_error(request: HttpRequest | None, username: str | None) -> ValidationError:
     minutes = minutes_left(request, username)
     message = ngettext(
         "Too many failed sign-ins for this user name from your address. "

@@ -1,5 +1,5 @@
 """The admins' second factor: TOTP apps and single-use recovery codes
-(django-otp; docs/security.md, R-AC-05).
+(django-otp; docs/security.md, R-AC-07).
 
 Who must: every staff user, superuser and holder of the
 ``manage_platform_account`` permission. The admin site opens only to a

@@ -1,46 +1,127 @@
-"""Sign-in and second-factor pages (docs/security.md, R-AC-03, R-AC-05).
+"""Sign-in and sign-out pages: password, single sign-on, and their failures.
 
-Views translate HTTP only: the lockout lives in ``lockout``, the second
-factor in ``mfa``.
+The single sign-on views are mozilla-django-oidc's, with the console's
+answers for each way a sign-in can end (docs/security.md, "Single sign-on").
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
-from urllib.parse import urlencode
 
-from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+    OIDCLogoutView,
+)
 
-from interactions.identity import mfa
-from interactions.identity.forms import CodeForm, ConsoleAuthenticationForm
-from interactions.identity.lockout import limit_password_checks
+from interactions.identity import mfa, sso
+from interactions.identity.forms import ConsoleAuthenticationForm
+from interactions.identity.mfa_views import mfa_entry
+
+logger = logging.getLogger(__name__)
+Reason = sso.Reason
+
+FAILURES: dict[Reason, tuple[int, Any]] = {
+    Reason.STATE: (
+        400,
+        _(
+            "This sign-in link was already used or has expired, so it was not "
+            "accepted. Start again from the sign-in page."
+        ),
+    ),
+    Reason.CANCELLED: (
+        403,
+        _("The sign-in was cancelled or refused at the identity provider."),
+    ),
+    Reason.UNVERIFIED: (
+        403,
+        _(
+            "The identity provider's answer could not be verified, so you were not "
+            "signed in. Try again; if it happens again, tell your administrator."
+        ),
+    ),
+    Reason.PROVIDER: (
+        502,
+        _(
+            "The identity provider could not be reached or refused the sign-in. "
+            "Try again in a minute; if it goes on, tell your administrator."
+        ),
+    ),
+    Reason.DISABLED: (
+        403,
+        _("Your console user is deactivated. Ask your supervisor."),
+    ),
+}
 
 
-def _next_url(request: HttpRequest) -> str:
-    """Where to go once verified: a safe ``next`` or the admin's index."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("admin:index")
+def _failure(request: HttpRequest, reason: Reason, detail: str) -> HttpResponse:
+    logger.warning("SSO sign-in refused (%s): %s", reason.value, detail)
+    status, message = FAILURES[reason]
+    context = {"message": message, "reason": reason.value}
+    return render(request, "identity/sso_failed.html", context, status=status)
 
 
-def mfa_entry(user: Any, next_url: str) -> HttpResponseRedirect:
-    """Send a user who needs a second factor to enrol or to verify."""
-    name = "mfa-verify" if mfa.has_confirmed_device(user) else "mfa-setup"
-    return HttpResponseRedirect(f"{reverse(name)}?{urlencode({'next': next_url})}")
+class SsoRequestView(OIDCAuthenticationRequestView):  # type: ignore[misc]
+    """Sends the browser to the provider with state, nonce and a PKCE challenge."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not sso.enabled():
+            raise Http404
+        response: HttpResponse = super().get(request)
+        return response
 
 
-class ConsoleLoginView(auth_views.LoginView):
-    """Django's sign-in page; the lockout message comes from the form, and an
-    admin goes on to the second factor (R-AC-05)."""
+class SsoCallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]
+    """The provider's redirect back: checks state, then signs in (or explains)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not sso.enabled():
+            raise Http404
+        try:
+            response: HttpResponse = super().get(request)
+        except sso.SsoRefused as exc:
+            return _failure(request, exc.reason, exc.detail)
+        except SuspiciousOperation as exc:  # a state this session never issued
+            return _failure(request, Reason.STATE, str(exc))
+        return response
+
+    def login_failure(self) -> HttpResponse:
+        user = getattr(self, "user", None)
+        if self.request.GET.get("error"):
+            reason, detail = Reason.CANCELLED, self.request.GET["error"]
+        elif user is not None and not user.is_active:
+            reason, detail = Reason.DISABLED, user.get_username()
+        else:
+            reason, detail = Reason.STATE, "no sign-in in progress in this session"
+        return _failure(self.request, reason, detail)
+
+    def login_success(self) -> HttpResponse:
+        if not sso.has_console_access(self.user):
+            # Not signed in: a session would only open an empty console.
+            if self.request.user.is_authenticated:
+                auth.logout(self.request)
+            logger.info("SSO: %s has no role or account", self.user.get_username())
+            context = {"username": self.user.get_username()}
+            return render(self.request, "identity/no_access.html", context, status=403)
+        response: HttpResponse = super().login_success()
+        return response
+
+
+class ConsoleLogoutView(OIDCLogoutView):  # type: ignore[misc]
+    """POST only: ends the console session, then the provider's when configured."""
+
+
+class ConsoleLoginView(LoginView):
+    """The password sign-in page. The lockout message comes from the form
+    (R-AC-03); an admin goes on to the second factor (R-AC-07)."""
 
     form_class = ConsoleAuthenticationForm
     redirect_authenticated_user = True
@@ -52,62 +133,9 @@ class ConsoleLoginView(auth_views.LoginView):
             return mfa_entry(user, self.get_success_url())
         return response
 
-
-login = limit_password_checks(ConsoleLoginView.as_view())
-
-
-def _mfa_gate(request: HttpRequest, *, setup: bool) -> HttpResponse | None:
-    """The redirect for someone who should not be on this page, if any."""
-    user = request.user
-    if not mfa.mfa_required(user):
-        return redirect("interactions:home")
-    if mfa.is_verified(user):
-        return HttpResponseRedirect(_next_url(request))
-    if setup == mfa.has_confirmed_device(user):
-        return mfa_entry(user, _next_url(request))
-    return None
-
-
-@never_cache
-def mfa_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app: QR code and secret, confirmed with a code;
-    then the recovery codes, shown this once."""
-    if (gate := _mfa_gate(request, setup=True)) is not None:
-        return gate
-    device = mfa.pending_totp(request.user)
-    form = CodeForm(request.POST or None)
-    if form.is_valid():
-        codes = mfa.confirm_totp(request, device, form.cleaned_data["code"])
-        if codes is not None:
-            shown = {"codes": codes, "next": _next_url(request)}
-            return render(request, "identity/mfa_recovery_codes.html", shown)
-        form.add_error(
-            "code", _("That code is not right. Enter the code the app shows now.")
-        )
-    context: dict[str, Any] = {
-        "form": form,
-        "qr_svg": mfa.qr_svg(device),
-        "secret": mfa.secret_text(device),
-        "next": _next_url(request),
-    }
-    return render(request, "identity/mfa_setup.html", context)
-
-
-@never_cache
-def mfa_verify(request: HttpRequest) -> HttpResponse:
-    """Ask for a code from the authenticator app or a recovery code."""
-    if (gate := _mfa_gate(request, setup=False)) is not None:
-        return gate
-    form = CodeForm(request.POST or None)
-    if form.is_valid():
-        if mfa.verify(request, form.cleaned_data["code"]):
-            return HttpResponseRedirect(_next_url(request))
-        form.add_error(
-            "code",
-            _(
-                "That code is not right, or was used already. Wait a few "
-                "seconds and enter the code the app shows now."
-            ),
-        )
-    context = {"form": form, "next": _next_url(request)}
-    return render(request, "identity/mfa_verify.html", context)
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = sso.enabled()
+        context["sso_provider_name"] = settings.XPC_OIDC_PROVIDER_NAME
+        context["local_login_admins_only"] = settings.XPC_LOCAL_LOGIN == "admins"
+        return context

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import logging
+
 import pytest
 
+from interactions.log_redaction import RedactSecretsFilter
 from interactions.simulator import data
 from tests.api.support import assert_error, detail_url, lookup, rows
 
@@ -176,3 +180,40 @@ def test_thirty_first_lookup_in_a_minute_is_429(api, simulator):
     assert_error(response, 429, "throttled")
     assert int(response["Retry-After"]) > 0
     assert simulator.hits == []
+
+
+@pytest.fixture
+def console_log():
+    """What the console's own log handler prints, filters applied."""
+    root = logging.getLogger()
+    handler = next(
+        h
+        for h in root.handlers
+        if any(isinstance(f, RedactSecretsFilter) for f in h.filters)
+    )
+    assert isinstance(handler, logging.StreamHandler)
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    try:
+        yield stream
+    finally:
+        handler.setStream(previous)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("call 2125550100", "call ••••••0100"),
+        ("tel:+12125550100", "tel:+1••••••0100"),
+        ("2125550100x", "••••••0100x"),
+    ],
+)
+def test_a_number_in_free_text_is_never_stored_or_logged_whole(
+    api, console_log, typed, stored
+):
+    lookup(api, typed)
+    (row,) = rows()
+    assert row.query_masked == stored
+    printed = console_log.getvalue()
+    assert f"query={stored}" in printed
+    assert "2125550100" not in printed

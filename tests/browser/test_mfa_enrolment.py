@@ -1,6 +1,6 @@
 """An admin's first sign-in in a real browser: enrolment of the second factor
 with no CSP violation (the QR code is inline SVG), then the admin opens
-(docs/security.md, R-AC-05, R-DJ-08)."""
+(docs/security.md, R-AC-07, R-DJ-08)."""
 
 from __future__ import annotations
 

@@ -121,6 +121,52 @@ def test_update_keeps_the_key_unless_asked(acme, monkeypatch):
     )
 
 
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--base-url", "https://elsewhere.gointeract.io"),
+        ("--account-id", "someone-else"),
+        ("--environment-name", "STAGING"),
+    ],
+)
+def test_moving_the_key_needs_the_key_again(acme, monkeypatch, option, value):
+    """The admin form's rule (R-SEC-06): the stored key never follows a new
+    server, tenant or environment unless it is given again."""
+    with pytest.raises(CommandError, match="needs the application key again"):
+        run("update", "acme", option, value, monkeypatch=monkeypatch)
+    account = XPlatformAccount.objects.get(slug="acme")
+    assert (account.base_url, account.account_id, account.environment_name) == (
+        "https://acme.gointeract.io",
+        "12345678",
+        "",
+    )
+    run(
+        "update",
+        "acme",
+        option,
+        value,
+        "--new-key",
+        stdin_text="key-for-the-new-place\n",
+        monkeypatch=monkeypatch,
+    )
+    account = XPlatformAccount.objects.get(slug="acme")
+    assert value in (account.base_url, account.account_id, account.environment_name)
+    assert account.application_key.reveal() == "key-for-the-new-place"
+
+
+def test_same_base_url_written_differently_needs_no_key(acme, monkeypatch):
+    run(
+        "update",
+        "acme",
+        "--base-url",
+        "https://ACME.gointeract.io/",
+        monkeypatch=monkeypatch,
+    )
+    assert XPlatformAccount.objects.get(slug="acme").base_url == (
+        "https://acme.gointeract.io"
+    )
+
+
 def test_list_never_prints_the_key(acme, globex):
     output = run("list")
     assert "acme\tAcme Insurance" in output

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
+from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import Client
 from django.urls import get_resolver, reverse
@@ -281,4 +282,15 @@ def test_agents_see_no_lockout_pages(agent_client):
 def test_axes_reset_username_command_unlocks(agent):
     _lock("agnes")
     call_command("axes_reset_username", "agnes")
+    assert sign_in("agnes", PASSWORD).status_code == 302
+
+
+def test_sign_ins_without_a_user_name_never_lock_an_address(agent, rf):
+    """Single sign-on callbacks call authenticate() with no user name: keyed
+    on (no name, address), their failures would lock every SSO user behind
+    one address. They are not counted."""
+    request = rf.post("/accounts/oidc/callback/", REMOTE_ADDR=FLOOR)
+    for _ in range(20):
+        assert authenticate(request, nonce="n", code_verifier="v") is None
+    assert not AccessAttempt.objects.exists()
     assert sign_in("agnes", PASSWORD).status_code == 302

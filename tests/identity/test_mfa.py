@@ -1,4 +1,4 @@
-"""The admins' second factor (docs/security.md, R-AC-05).
+"""The admins' second factor (docs/security.md, R-AC-07).
 
 An admin whose session has not passed a second factor opens no admin page
 (every URL pattern the admin site has, walked), never sees an account key,
@@ -241,7 +241,7 @@ def test_a_recovery_code_works_once(enrolled_admin):
 
 
 @pytest.mark.parametrize("fixture", ["agent_client", "supervisor_client"])
-def test_agents_and_supervisors_are_not_asked(request, fixture):
+def test_agents_and_supervisors_are_not_asked(db, request, fixture):
     client = request.getfixturevalue(fixture)
     assert client.get("/").status_code == 200
     assert client.get(SETUP)["Location"] == reverse("interactions:home")

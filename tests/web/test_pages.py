@@ -89,6 +89,7 @@ def test_user_without_role_is_told_what_to_do(norole):
     assert "No role yet" in body
 
 
+@pytest.mark.django_db  # the client fixture is looked up late, by name
 @pytest.mark.parametrize("fixture", ["agent_client", "supervisor_client"])
 def test_non_admins_cannot_open_django_admin(request, fixture):
     client = request.getfixturevalue(fixture)
@@ -102,7 +103,7 @@ def test_staff_flag_without_admin_permissions_sees_no_accounts_in_admin(agent):
     agent.save()
     client = Client()
     client.force_login(agent)
-    verify_second_factor(client, agent)  # staff need one (R-AC-05)
+    verify_second_factor(client, agent)  # staff need one (R-AC-07)
     response = client.get(reverse("admin:interactions_xplatformaccount_changelist"))
     assert response.status_code == 403
 

@@ -14,6 +14,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from interactions.forms import key_bound_changes
 from interactions.management.base import ConsoleCommand, OneLineParser, read_secret
 from interactions.models import XPlatformAccount
 
@@ -101,6 +102,18 @@ class Command(ConsoleCommand):
         self, account: XPlatformAccount, options: dict[str, Any], *, new_key: bool
     ) -> None:
         creating = account.pk is None
+        if not creating and not new_key:
+            # The same rule as the admin form (docs/security.md, R-SEC-06):
+            # the stored key never follows a new server, tenant or environment.
+            values = {name: options.get(name) for name in _FIELDS}
+            given = {k: v for k, v in values.items() if v is not None}
+            changed = key_bound_changes(account, given)
+            if changed:
+                raise CommandError(
+                    f"Changing {', '.join(changed)} needs the application key "
+                    "again: add --new-key and give the key on stdin or in "
+                    "XPC_APPLICATION_KEY."
+                )
         for option, field in _FIELDS.items():
             if options.get(option) is not None:
                 setattr(account, field, options[option])

@@ -42,7 +42,7 @@ class Command(ConsoleCommand):
             "--reset-second-factor",
             action="store_true",
             help="Remove the user's authenticator and recovery codes; they "
-            "enrol again at their next admin visit (docs/security.md, R-AC-05).",
+            "enrol again at their next admin visit (docs/security.md, R-AC-07).",
         )
         active = parser.add_mutually_exclusive_group()
         active.add_argument(
