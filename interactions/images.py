@@ -224,10 +224,11 @@ def _render_unlogged(data: bytes, box: int) -> RenderedImage:
         raise
     except UnidentifiedImageError as exc:
         # A subclass of OSError, so it must come before _CORRUPT_ERRORS. The
-        # first bytes in hex tell TIFF, BMP, HTML and the like apart in logs
+        # first bytes in hex (colon-separated, so the log filter never takes
+        # them for a phone number) tell TIFF, BMP, HTML and the like apart in logs
         # without writing untrusted text into them.
         raise ImageRejected(
-            "unsupported_format", detail=f"first bytes {data[:8].hex()}"
+            "unsupported_format", detail=f"first bytes {data[:8].hex(':')}"
         ) from exc
     except (
         Image.DecompressionBombError,

@@ -4,7 +4,9 @@ People (one role each, the role groups come from migration 0002_roles):
 
 - ``agent``       Agnes, an agent of the home account
 - ``supervisor``  Sam, supervisor of the home account
-- ``admin_user``  Ada, admin (staff) of the home account
+- ``admin_user``  Ada, admin (staff) of the home account; ``console_admin_client``
+  is her session verified with a second factor, ``unverified_admin_client``
+  her session with the password only
 - ``outsider``    Oscar, an agent of the away account only
 - ``away_supervisor``  Petra, supervisor of the away account only
 - ``norole``      Nobody, signed in but with no role and no account
@@ -31,7 +33,13 @@ from pytest_django.fixtures import Settings
 from interactions.models import XPlatformAccount
 from interactions.simulator import data
 from interactions.xplatform import client as xplatform
-from tests.support.console import PASSWORD, logged_in, make_user, sim_account
+from tests.support.console import (
+    PASSWORD,
+    logged_in,
+    logged_in_verified,
+    make_user,
+    sim_account,
+)
 from tests.support.simulator import RunningSimulator, simulator
 
 __all__ = ["KEY_ACME", "KEY_GLOBEX", "PASSWORD", "simulator"]
@@ -177,6 +185,13 @@ def supervisor_client(supervisor: User) -> Client:
 
 @pytest.fixture
 def console_admin_client(admin_user: User) -> Client:
+    """Ada, signed in and verified with her second factor (R-AC-08)."""
+    return logged_in_verified(admin_user)
+
+
+@pytest.fixture
+def unverified_admin_client(admin_user: User) -> Client:
+    """Ada, signed in with her password only: no second factor yet."""
     return logged_in(admin_user)
 
 

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from interactions import upstream
 from interactions.models import InteractionSnapshot, XPlatformAccount
 from interactions.simulator import data
-from tests.support.console import logged_in, make_user, sim_account
+from tests.support.console import logged_in_verified, make_user, sim_account
 from tests.support.simulator import RunningSimulator
 
 MATRIX = Path(__file__).with_name("authz_matrix.csv")
@@ -72,7 +72,9 @@ def world(home, away, agent_client, supervisor_client, console_admin_client):
         "agent": agent_client,
         "supervisor": supervisor_client,
         "admin": console_admin_client,
-        "admin_other": logged_in(make_user("admin_other", "admin", [away], staff=True)),
+        "admin_other": logged_in_verified(
+            make_user("admin_other", "admin", [away], staff=True)
+        ),
     }
     uid = data.LEADING_ZERO_UNIQUE_ID
     interaction = upstream.interaction_fetch(account=acme, unique_id=uid)

@@ -588,7 +588,7 @@ def test_logs_unsupported_format(caplog):
         render_thumbnail(UNSUPPORTED["tiff"])
 
     assert "unsupported format" in caplog.text
-    assert "49492a00" in caplog.text  # the TIFF magic, in hex
+    assert "49:49:2a:00" in caplog.text  # the TIFF magic, in hex
 
 
 # --- broken input ----------------------------------------------------------

@@ -78,7 +78,9 @@ for _proxy in XPC_TRUSTED_PROXIES:
         ) from None
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the console's site: second factor required
+    # (docs/security.md, R-AC-07).
+    "interactions.identity.admin_apps.ConsoleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -90,6 +92,10 @@ INSTALLED_APPS = [
     "auditlog",
     "csp",
     "interactions",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "interactions.identity",
 ]
 
@@ -99,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "interactions.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -106,6 +113,8 @@ MIDDLEWARE = [
     "interactions.middleware.FrameAncestorsMiddleware",
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the sign-in page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "xplatform_console.urls"
@@ -191,10 +200,15 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Axes first (its AxesStandaloneBackend, subclassed): it refuses a locked-out
+# user name before any password hash (docs/security.md, R-AC-03).
+AUTHENTICATION_BACKENDS = [
+    "interactions.identity.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "interactions:home"
 LOGOUT_REDIRECT_URL = "login"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 
 # Single sign-on with OpenID Connect, off unless XPC_OIDC_CLIENT_ID is set
 # (README, "Single sign-on"; docs/security.md, "Single sign-on").
@@ -397,6 +411,32 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "history": f"{XPC_RATE_LIMIT_INTERACTION}/min",
 }
 
+# Sign-in lockout per user name and address, and a per-address limit on
+# password checks (docs/security.md, R-AC-03).
+XPC_LOGIN_FAILURE_LIMIT = env_int("XPC_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+XPC_LOGIN_LOCKOUT_MINUTES = env_int("XPC_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+XPC_LOGIN_IP_RATE = env_int("XPC_LOGIN_IP_RATE", 30, minimum=1)
+AXES_FAILURE_LIMIT = "interactions.identity.lockout.failure_limit"
+AXES_COOLOFF_TIME = "interactions.identity.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the lockout, so "try again in N minutes" holds even
+# if the user tries again meanwhile; refused attempts are still logged.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "interactions.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "interactions.identity.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # failures only, at most 1000 per name
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in
+AXES_ENABLE_ADMIN = False  # interactions/identity/admin.py scopes them per admin
+AXES_SENSITIVE_PARAMETERS: list[str] = []  # the password is always masked
+# Sign-ins without a user name (single sign-on callbacks) are not counted:
+# they would lock the floor's address for every SSO user at once.
+AXES_WHITELIST_CALLABLE = "interactions.identity.lockout.not_a_password_sign_in"
+# Second factor for admins (R-AC-07): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = "X-Platform console"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # Data protection (R-SEC-01, R-PII-03)
 XPC_FIELD_ENCRYPTION_KEYS = env_list("XPC_FIELD_ENCRYPTION_KEYS", [])
 if not XPC_FIELD_ENCRYPTION_KEYS and DEBUG:
@@ -438,4 +478,7 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": env_str("XPC_LOG_LEVEL", "INFO")},
+    # django-axes tells every sign-in at INFO; its failures and lockouts are
+    # WARNING lines (R-AC-03).
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -31,6 +31,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from interactions import roles
+from interactions.identity import admin_signin  # noqa: F401  lockouts, second factors
 from interactions.identity.models import (
     ApiToken,
     SsoGroupMapping,

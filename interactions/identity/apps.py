@@ -7,3 +7,10 @@ class IdentityConfig(AppConfig):
     name = "interactions.identity"
     label = "identity"
     verbose_name = "Sign-in and API access"
+
+    def ready(self) -> None:
+        from axes.signals import user_locked_out
+
+        from interactions.identity.lockout import log_lockout
+
+        user_locked_out.connect(log_lockout, dispatch_uid="xpc-log-lockout")

@@ -22,8 +22,9 @@ from mozilla_django_oidc.views import (
     OIDCLogoutView,
 )
 
-from interactions.identity import sso
+from interactions.identity import mfa, sso
 from interactions.identity.forms import ConsoleAuthenticationForm
+from interactions.identity.mfa_views import mfa_entry
 
 logger = logging.getLogger(__name__)
 Reason = sso.Reason
@@ -119,8 +120,18 @@ class ConsoleLogoutView(OIDCLogoutView):  # type: ignore[misc]
 
 
 class ConsoleLoginView(LoginView):
+    """The password sign-in page. The lockout message comes from the form
+    (R-AC-03); an admin goes on to the second factor (R-AC-08)."""
+
     form_class = ConsoleAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = self.request.user
+        if mfa.mfa_required(user) and not mfa.is_verified(user):
+            return mfa_entry(user, self.get_success_url())
+        return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from interactions.identity.models import ApiToken, token_digest
-from tests.support.console import logged_in
+from tests.support.console import logged_in, logged_in_verified
 
 ADD = reverse("admin:identity_apitoken_add")
 LIST = reverse("admin:identity_apitoken_changelist")
@@ -107,7 +107,8 @@ def test_tenant_admin_cannot_see_tokens_of_users_outside_their_scope(
 def test_superuser_sees_every_token(db, agent, outsider):
     root = User.objects.create_superuser("root", "root@example.com", "x")
     theirs, _ = ApiToken.objects.issue(user=outsider, name="away CTI")
-    assert theirs.display_prefix in logged_in(root).get(LIST).content.decode()
+    client = logged_in_verified(root)  # with his second factor (R-AC-08)
+    assert theirs.display_prefix in client.get(LIST).content.decode()
 
 
 def test_revoke_action_revokes_and_records_who(console_admin_client, agent, admin_user):

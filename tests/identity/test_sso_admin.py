@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.urls import reverse
 
 from interactions.identity.models import SsoGroupMapping
 from interactions.models import XPlatformAccount
+from tests.support.console import logged_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,7 @@ def _mapping(value: str, role: str, *accounts: XPlatformAccount) -> SsoGroupMapp
 
 def test_a_superuser_sees_and_edits_every_mapping(home, away):
     root = User.objects.create_superuser("root", "root@example.com", "x" * 20)
-    client = Client()
-    client.force_login(root)
+    client = logged_in_verified(root)  # with his second factor (R-AC-08)
     _mapping("everyone-agents", "agent")
     _mapping("away-team", "supervisor", away)
     body = client.get(reverse(CHANGELIST)).content.decode()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from interactions.models import InteractionAccess, InteractionSnapshot, SnapshotPhoto
 from interactions.simulator import data
 from tests.review.conftest import access_row, detail_url
-from tests.support.console import logged_in, make_user
+from tests.support.console import logged_in, logged_in_verified, make_user
 
 
 @pytest.fixture
@@ -135,7 +135,7 @@ def staff_admin(sim_accounts) -> Client:
     user = make_user("ada", "admin", [sim_accounts["acme"]])
     user.is_staff = True
     user.save()
-    return logged_in(user)
+    return logged_in_verified(user)  # with her second factor (R-AC-08)
 
 
 def test_admin_lists_the_access_log_of_its_accounts(sim_accounts, staff_admin):

@@ -10,11 +10,14 @@ import importlib
 from collections.abc import Iterable
 from functools import lru_cache
 
+import django_otp
 from django.apps.registry import Apps
 from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.http import HttpRequest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from interactions.models import AccountAssignment, XPlatformAccount
 from interactions.simulator.data import DemoAccount
@@ -67,6 +70,27 @@ def logged_in(user: User) -> Client:
     """A test client with a session for ``user``."""
     client = Client()
     client.force_login(user)
+    return client
+
+
+def verify_second_factor(client: Client, user: User) -> TOTPDevice:
+    """Give ``user`` a confirmed authenticator and verify ``client``'s session
+    with it, as the verify page does (django_otp.login on a request)."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Authenticator app", defaults={"confirmed": True}
+    )
+    request = HttpRequest()
+    request.session = client.session
+    request.user = user
+    django_otp.login(request, device)
+    request.session.save()
+    return device
+
+
+def logged_in_verified(user: User) -> Client:
+    """A test client for an admin whose session passed the second factor."""
+    client = logged_in(user)
+    verify_second_factor(client, user)
     return client
 
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
+from tests.support.console import verify_second_factor
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -102,6 +103,7 @@ def test_staff_flag_without_admin_permissions_sees_no_accounts_in_admin(agent):
     agent.save()
     client = Client()
     client.force_login(agent)
+    verify_second_factor(client, agent)  # staff need one (R-AC-08)
     response = client.get(reverse("admin:interactions_xplatformaccount_changelist"))
     assert response.status_code == 403
 

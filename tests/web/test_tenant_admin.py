@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from interactions.models import AccountAssignment, XPlatformAccount
 from tests.conftest import KEY_ACME, PASSWORD
-from tests.support.console import logged_in, make_user
+from tests.support.console import logged_in_verified, make_user
 
 # --- the extra cast ---------------------------------------------------------------
 
@@ -48,7 +48,7 @@ def cast(admin_user, agent, supervisor, outsider, root, shared) -> dict[str, Use
 
 @pytest.fixture
 def superuser_client(root: User) -> Client:
-    return logged_in(root)
+    return logged_in_verified(root)  # with his second factor (R-AC-08)
 
 
 # --- a browser's form submission --------------------------------------------------

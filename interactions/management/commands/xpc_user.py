@@ -16,6 +16,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
 from interactions import roles
+from interactions.identity import mfa
 from interactions.management.base import ConsoleCommand, read_secret
 from interactions.models import AccountAssignment, XPlatformAccount
 
@@ -36,6 +37,12 @@ class Command(ConsoleCommand):
             action="store_true",
             help="Set the password (from stdin or XPC_USER_PASSWORD); always "
             "done for a new user.",
+        )
+        parser.add_argument(
+            "--reset-second-factor",
+            action="store_true",
+            help="Remove the user's authenticator and recovery codes; they "
+            "enrol again at their next admin visit (docs/security.md, R-AC-08).",
         )
         active = parser.add_mutually_exclusive_group()
         active.add_argument(
@@ -83,6 +90,11 @@ class Command(ConsoleCommand):
                 ).delete()
                 for account in accounts:
                     AccountAssignment.objects.get_or_create(user=user, account=account)
+        if options["reset_second_factor"] and not creating:
+            removed = mfa.reset(user)
+            self.stdout.write(
+                f"Reset the second factor of {username} ({removed} devices)."
+            )
         verb = "Created" if creating else "Updated"
         assigned = ", ".join(
             a.account.slug for a in user.account_assignments.select_related("account")
