@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from interactions.identity.models import ApiToken, token_digest
-from tests.support.console import logged_in, logged_in_verified
+from tests.support.console import logged_in_verified
 
 ADD = reverse("admin:identity_apitoken_add")
 LIST = reverse("admin:identity_apitoken_changelist")
