@@ -26,6 +26,7 @@ from xplatform_console.env import (
     env_int,
     env_list,
     env_secret,
+    env_secret_list,
     env_str,
 )
 
@@ -57,9 +58,13 @@ SECRET_KEY = env_secret("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
+            "(or DJANGO_SECRET_KEY_FILE naming a file that holds it)."
         )
     SECRET_KEY = _local_secret("DJANGO_SECRET_KEY", lambda: secrets.token_urlsafe(50))
+# Earlier keys, still accepted for signatures (sessions stay signed in while
+# a new key rolls out; docs/deployment.md, "Key rotation").
+SECRET_KEY_FALLBACKS = env_secret_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else []
@@ -129,7 +134,7 @@ TEMPLATES = [
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.
 _DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-_database_url = env_str("DATABASE_URL", _DEFAULT_DATABASE_URL)
+_database_url = env_secret("DATABASE_URL", _DEFAULT_DATABASE_URL)
 try:
     _database = dj_database_url.parse(_database_url, conn_max_age=60)
 except ValueError as exc:
@@ -153,7 +158,7 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Optional Redis for shared cache, counters and lockouts.
-REDIS_URL = env_str("REDIS_URL", "")
+REDIS_URL = env_secret("REDIS_URL", "")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(
@@ -398,7 +403,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
 }
 
 # Data protection (R-SEC-01, R-PII-03)
-XPC_FIELD_ENCRYPTION_KEYS = env_list("XPC_FIELD_ENCRYPTION_KEYS", [])
+XPC_FIELD_ENCRYPTION_KEYS = env_secret_list("XPC_FIELD_ENCRYPTION_KEYS", [])
 if not XPC_FIELD_ENCRYPTION_KEYS and DEBUG:
     XPC_FIELD_ENCRYPTION_KEYS = [
         _local_secret(
