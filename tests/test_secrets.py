@@ -7,11 +7,6 @@ out to every instance (docs/deployment.md, "Key rotation").
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import User
 from django.core import signing
@@ -20,44 +15,12 @@ from django.core.exceptions import ImproperlyConfigured
 from pytest_django.fixtures import Settings
 
 from tests.support.console import logged_in
+from tests.support.settings_process import KEY_A, run_python, settings_value
 from xplatform_console.env import env_secret, env_secret_list
 
-ROOT = Path(__file__).resolve().parent.parent
-KEY_A = "fEssFPx5zPrHh1HCDvCeOLaIEtT___wiXbMsDnPK8m0="
 KEY_B = "9lB0F3m4iZb1h0m0bQ2bq6Jt8sX1W2s3k4Rj5Vn6Yc8="
 OLD_SECRET = "old-signing-key-" + "o" * 50
 NEW_SECRET = "new-signing-key-" + "n" * 50
-
-
-def _settings_value(expression: str, **env_overrides: str) -> str:
-    """Import the settings in a clean process and print one expression."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "XPC_"))}
-    env.update(
-        {
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "x" * 60,
-            "XPC_FIELD_ENCRYPTION_KEYS": KEY_A,
-            "DATABASE_URL": "sqlite:///:memory:",
-            "REDIS_URL": "",
-        }
-    )
-    env.update(env_overrides)
-    # The expression comes from this file's parameters, never from outside.
-    result = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "-c",
-            f"import xplatform_console.settings as s; print({expression})",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
 
 
 @pytest.mark.parametrize(
@@ -95,7 +58,7 @@ def test_every_secret_reads_from_its_file(
 ):
     secret_file = tmp_path / "secret"
     secret_file.write_text(content, encoding="utf-8")
-    value = _settings_value(
+    value = settings_value(
         expression, **{variable: "", f"{variable}_FILE": str(secret_file)}
     )
     assert value == expected
@@ -104,7 +67,7 @@ def test_every_secret_reads_from_its_file(
 def test_oidc_client_secret_reads_from_its_file(tmp_path):
     secret_file = tmp_path / "oidc"
     secret_file.write_text("client-secret-from-file\n", encoding="utf-8")
-    value = _settings_value(
+    value = settings_value(
         "s.OIDC_RP_CLIENT_SECRET",
         XPC_OIDC_CLIENT_ID="console",
         XPC_OIDC_CLIENT_SECRET_FILE=str(secret_file),
@@ -144,23 +107,14 @@ def test_secret_list_reads_commas_or_lines_and_refuses_empty_items(
 
 
 def test_unreadable_secret_file_names_the_variable_not_the_content():
-    value = subprocess.run(
-        [sys.executable, "-c", "import xplatform_console.settings"],
-        cwd=ROOT,
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("XPC_")},
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "x" * 60,
-            "XPC_FIELD_ENCRYPTION_KEYS_FILE": "/nonexistent/keys",
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    result = run_python(
+        "import xplatform_console.settings",
+        XPC_FIELD_ENCRYPTION_KEYS="",
+        XPC_FIELD_ENCRYPTION_KEYS_FILE="/nonexistent/keys",
     )
-    assert value.returncode != 0
+    assert result.returncode != 0
     assert "XPC_FIELD_ENCRYPTION_KEYS_FILE names a file that cannot be read" in (
-        value.stderr
+        result.stderr
     )
 
 

@@ -154,6 +154,34 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+# Connections (docs/deployment.md, "Database connections"): a connection is
+# checked before reuse, and on PostgreSQL XPC_DB_POOL_MAX turns on psycopg's
+# pool, one per process, shared by its threads (Django needs CONN_MAX_AGE 0).
+_database["CONN_HEALTH_CHECKS"] = True
+XPC_DB_POOL_MAX = env_int("XPC_DB_POOL_MAX", 0, minimum=0)
+if XPC_DB_POOL_MAX:
+    if _database["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "XPC_DB_POOL_MAX applies to PostgreSQL only (a postgres:// "
+            "DATABASE_URL); leave it unset for this database."
+        )
+    _pool_min = env_int("XPC_DB_POOL_MIN", min(2, XPC_DB_POOL_MAX), minimum=0)
+    if _pool_min > XPC_DB_POOL_MAX:
+        raise ImproperlyConfigured(
+            f"XPC_DB_POOL_MIN must be at most XPC_DB_POOL_MAX "
+            f"({XPC_DB_POOL_MAX}); got {_pool_min}."
+        )
+    _database["CONN_MAX_AGE"] = 0
+    _database.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": _pool_min,
+        "max_size": XPC_DB_POOL_MAX,
+        # A request waits this long for a free connection, then fails (500).
+        "timeout": env_float("XPC_DB_POOL_TIMEOUT", 10.0),
+    }
+# Behind pgbouncer in transaction mode (docs/deployment.md).
+_database["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "XPC_DB_DISABLE_SERVER_SIDE_CURSORS", False
+)
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
