@@ -20,12 +20,56 @@ typecheck checks: export XPC_FIELD_ENCRYPTION_KEYS ?= fEssFPx5zPrHh1HCDvCeOLaIEt
 typecheck checks: export DJANGO_ALLOWED_HOSTS ?= console.example.com
 typecheck checks: export DATABASE_URL ?= sqlite:///:memory:
 
-.PHONY: demo bench test test-services lint format typecheck checks check clean
+.PHONY: demo bench test test-services lint format typecheck checks check clean \
+	lock lock-upgrade install-prod dist
 
-$(STAMP): pyproject.toml
+# The locked install (docs/deployment.md, "Install"): requirements/dev.txt
+# pins every package with its hashes, runtime and development tools alike;
+# the project itself goes in editable, without dependencies of its own.
+$(STAMP): pyproject.toml requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		--require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		--no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# pip-compile resolves against PyPI alone: this machine's pip configuration
+# (local mirrors, find-links) is switched off, so the hashes are PyPI's and
+# the lock installs on a clean machine. Existing pins are kept unless
+# pyproject.toml asks for another version, so a re-lock is deterministic;
+# `make lock-upgrade` moves every unpinned transitive dependency forward.
+LOCK_ENV := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL \
+	PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock"
+PIP_COMPILE = $(LOCK_ENV) $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --index-url=https://pypi.org/simple \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+	$(LOCK_FLAGS)
+
+## lock: re-write requirements/runtime.txt and dev.txt from pyproject.toml
+lock: $(STAMP)
+	$(PIP_COMPILE) -o requirements/runtime.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev -c requirements/runtime.txt \
+		-o requirements/dev.txt pyproject.toml
+
+## lock-upgrade: as lock, also moving transitive dependencies to their newest
+lock-upgrade: LOCK_FLAGS := --upgrade
+lock-upgrade: lock
+
+## install-prod: the runtime lock only, no dev tools (VENV=/srv/xpc/venv)
+install-prod:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		--require-hashes -r requirements/runtime.txt
+
+## dist: the release tarball an operator deploys (committed HEAD + locks)
+DIST_DIR ?= dist
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+dist:
+	mkdir -p $(DIST_DIR)
+	git archive --format=tar.gz --prefix=xplatform-console-$(VERSION)/ \
+		-o $(DIST_DIR)/xplatform-console-$(VERSION).tar.gz HEAD
+	@echo $(DIST_DIR)/xplatform-console-$(VERSION).tar.gz
 
 $(OIDC_STAMP): tests/oidc/package.json tests/oidc/package-lock.json
 	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error

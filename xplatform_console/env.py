@@ -8,6 +8,7 @@ A variable that is unset or empty takes the default.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -83,13 +84,36 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def env_secret(name: str, default: str) -> str:
-    """Read NAME, or the contents of the file named by NAME_FILE."""
+    """Read NAME, or the contents of the file named by NAME_FILE.
+
+    The _FILE form is for mounted secrets (systemd credentials, Docker or
+    Kubernetes secrets): the value never appears in the process environment.
+    Setting both is refused, so an operator never wonders which one is used.
+    """
     file_name = _raw(f"{name}_FILE")
-    if file_name is not None:
-        try:
-            return Path(file_name).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ImproperlyConfigured(
-                f"{name}_FILE names a file that cannot be read: {exc.strerror}."
-            ) from None
-    return env_str(name, default)
+    if file_name is None:
+        return env_str(name, default)
+    if _raw(name) is not None:
+        raise ImproperlyConfigured(f"Set either {name} or {name}_FILE, not both.")
+    try:
+        return Path(file_name).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"{name}_FILE names a file that cannot be read: {exc.strerror}."
+        ) from None
+
+
+def env_secret_list(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list from NAME or from the file named by NAME_FILE.
+
+    In the file the items may also stand one per line.
+    """
+    value = env_secret(name, "")
+    if value == "":
+        return list(default)
+    items = [item.strip() for item in re.split(r"[,\n]", value.strip())]
+    if any(item == "" for item in items):
+        raise ImproperlyConfigured(
+            f"{name} is a comma-separated list and must not contain empty items."
+        )
+    return items

@@ -26,6 +26,7 @@ from xplatform_console.env import (
     env_int,
     env_list,
     env_secret,
+    env_secret_list,
     env_str,
 )
 
@@ -57,9 +58,13 @@ SECRET_KEY = env_secret("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
+            "(or DJANGO_SECRET_KEY_FILE naming a file that holds it)."
         )
     SECRET_KEY = _local_secret("DJANGO_SECRET_KEY", lambda: secrets.token_urlsafe(50))
+# Earlier keys, still accepted for signatures (sessions stay signed in while
+# a new key rolls out; docs/deployment.md, "Key rotation").
+SECRET_KEY_FALLBACKS = env_secret_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else []
@@ -138,7 +143,7 @@ TEMPLATES = [
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.
 _DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-_database_url = env_str("DATABASE_URL", _DEFAULT_DATABASE_URL)
+_database_url = env_secret("DATABASE_URL", _DEFAULT_DATABASE_URL)
 try:
     _database = dj_database_url.parse(_database_url, conn_max_age=60)
 except ValueError as exc:
@@ -158,11 +163,39 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+# Connections (docs/deployment.md, "Database connections"): a connection is
+# checked before reuse, and on PostgreSQL XPC_DB_POOL_MAX turns on psycopg's
+# pool, one per process, shared by its threads (Django needs CONN_MAX_AGE 0).
+_database["CONN_HEALTH_CHECKS"] = True
+XPC_DB_POOL_MAX = env_int("XPC_DB_POOL_MAX", 0, minimum=0)
+if XPC_DB_POOL_MAX:
+    if _database["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "XPC_DB_POOL_MAX applies to PostgreSQL only (a postgres:// "
+            "DATABASE_URL); leave it unset for this database."
+        )
+    _pool_min = env_int("XPC_DB_POOL_MIN", min(2, XPC_DB_POOL_MAX), minimum=0)
+    if _pool_min > XPC_DB_POOL_MAX:
+        raise ImproperlyConfigured(
+            f"XPC_DB_POOL_MIN must be at most XPC_DB_POOL_MAX "
+            f"({XPC_DB_POOL_MAX}); got {_pool_min}."
+        )
+    _database["CONN_MAX_AGE"] = 0
+    _database.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": _pool_min,
+        "max_size": XPC_DB_POOL_MAX,
+        # A request waits this long for a free connection, then fails (500).
+        "timeout": env_float("XPC_DB_POOL_TIMEOUT", 10.0),
+    }
+# Behind pgbouncer in transaction mode (docs/deployment.md).
+_database["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "XPC_DB_DISABLE_SERVER_SIDE_CURSORS", False
+)
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Optional Redis for shared cache, counters and lockouts.
-REDIS_URL = env_str("REDIS_URL", "")
+REDIS_URL = env_secret("REDIS_URL", "")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(
@@ -438,7 +471,7 @@ OTP_TOTP_ISSUER = "X-Platform console"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Data protection (R-SEC-01, R-PII-03)
-XPC_FIELD_ENCRYPTION_KEYS = env_list("XPC_FIELD_ENCRYPTION_KEYS", [])
+XPC_FIELD_ENCRYPTION_KEYS = env_secret_list("XPC_FIELD_ENCRYPTION_KEYS", [])
 if not XPC_FIELD_ENCRYPTION_KEYS and DEBUG:
     XPC_FIELD_ENCRYPTION_KEYS = [
         _local_secret(
