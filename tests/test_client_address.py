@@ -73,7 +73,7 @@ def test_the_api_throttle_counts_anonymous_callers_by_client_ip(settings):
 
     from interactions.api.throttling import ConsoleScopedRateThrottle
 
-    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
+    throttle_classes: list[object] = list(api_settings.DEFAULT_THROTTLE_CLASSES)
     assert throttle_classes == [ConsoleScopedRateThrottle]
     throttle = ConsoleScopedRateThrottle()
     settings.XPC_TRUSTED_PROXIES = PROXIES
