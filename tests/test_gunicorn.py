@@ -176,5 +176,16 @@ def test_gunicorn_serves_the_console_and_reloads_on_hup(gunicorn, tmp_path):
         time.sleep(0.1)
     assert requests.get(f"{base}/healthz", timeout=5).status_code == 200
     assert server.poll() is None
-    # One access line per request, on the path without its query string.
-    assert '"GET /accounts/login/" 200' in log.read_text()
+    # One access line per request: the path without its query string, with a
+    # phone-like ID masked as in the console's own log lines.
+    signed_out = requests.get(
+        f"{base}/a/acme/i/2125550100/?q=2125550199", allow_redirects=False, timeout=5
+    )
+    assert signed_out.status_code == 302
+    server.terminate()
+    server.wait(timeout=30)
+    lines = log.read_text()
+    assert '"GET /accounts/login/" status=200 bytes=' in lines
+    assert '"GET /a/acme/i/••••••0100/" status=302 bytes=0 ms=' in lines
+    assert "2125550100" not in lines
+    assert "2125550199" not in lines
