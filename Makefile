@@ -20,7 +20,7 @@ typecheck checks: export XPC_FIELD_ENCRYPTION_KEYS ?= fEssFPx5zPrHh1HCDvCeOLaIEt
 typecheck checks: export DJANGO_ALLOWED_HOSTS ?= console.example.com
 typecheck checks: export DATABASE_URL ?= sqlite:///:memory:
 
-.PHONY: demo bench test test-services lint format typecheck checks check clean \
+.PHONY: demo serve bench test test-services lint format typecheck checks check clean \
 	lock lock-upgrade install-prod dist
 
 # The locked install (docs/deployment.md, "Install"): requirements/dev.txt
@@ -83,6 +83,11 @@ demo: $(STAMP)
 	$(DEMO_ENV) $(BIN)/python manage.py xplatform_simulator --port $(SIM_PORT) --live-cycle 120 & sim=$$!; \
 	trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## serve: the console the production way on a laptop: DEBUG off, gunicorn,
+## collected static files, the simulator (scripts/serve.sh; Ctrl-C stops both)
+serve: $(STAMP)
+	BIN=$(BIN) SIM_PORT=$(SIM_PORT) scripts/serve.sh
 
 ## bench: the console against the simulator with 100 ms upstream latency
 bench: $(STAMP)

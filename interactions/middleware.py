@@ -1,13 +1,16 @@
-"""Session idle timeout and framing per FRAME_ANCESTORS."""
+"""Session idle timeout, framing per FRAME_ANCESTORS, the audit log's address."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
+import auditlog.middleware
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+
+from interactions.client_address import client_ip, via_trusted_proxy
 
 _LAST_SEEN = "xpc_last_seen"
 
@@ -55,3 +58,23 @@ class FrameAncestorsMiddleware:
             # the way out because it is listed before it.
             response.xframe_options_exempt = True
         return response
+
+
+class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):  # type: ignore[misc]
+    """django-auditlog's middleware with the client address of client_ip.
+
+    The original takes the first X-Forwarded-For entry from any client, so
+    anyone could write any address into the admin's audit log; this one
+    believes the header only from XPC_TRUSTED_PROXIES, like the access log.
+    """
+
+    @staticmethod
+    def _get_remote_addr(request: HttpRequest) -> str | None:
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request: HttpRequest) -> int | None:
+        if not via_trusted_proxy(request):
+            return None
+        port = request.headers.get("X-Forwarded-Port", "")
+        return int(port) if port.isdigit() and int(port) < 65536 else None

@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -235,19 +233,3 @@ def image_response(image: images.RenderedImage) -> HttpResponse:
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-@login_not_required
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database reachability, without calling the upstream."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        database = "ok"
-    except DatabaseError:
-        database = "unavailable"
-    status = 200 if database == "ok" else 503
-    body = {"status": "ok" if status == 200 else "degraded", "database": database}
-    return JsonResponse(body, status=status)

@@ -105,7 +105,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz answer here, before the HTTPS redirect and the Host
+    # check: probes call the instance's own address over plain HTTP.
+    "interactions.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files with hashed names and long cache headers (docs/deployment.md).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,7 +122,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "interactions.middleware.FrameAncestorsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # auditlog's own reads X-Forwarded-For from anyone; this one uses client_ip.
+    "interactions.middleware.AuditlogMiddleware",
     # Last, as django-axes asks: it turns a lockout into the sign-in page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -342,6 +348,8 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W005",
     "security.W021",
 ]
+# Belt and braces: HealthProbeMiddleware answers these before the redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if not SECURE_SSL_REDIRECT:
     # Deployments that turn the redirect off do it at the load balancer.
     SILENCED_SYSTEM_CHECKS.append("security.W008")
@@ -374,9 +382,27 @@ except (KeyError, ValueError):  # ZoneInfoNotFoundError is a KeyError
 USE_I18N = True
 USE_TZ = True
 
+# Static files: `collectstatic` copies them into STATIC_ROOT with hashed,
+# compressed names; WhiteNoise serves them, hashed names with a year-long
+# immutable cache header (docs/deployment.md, "Static files"). The tests turn
+# the manifest off (pyproject.toml): they render pages without collecting;
+# tests/test_static.py collects and checks the production storage.
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("XPC_STATIC_ROOT", str(VAR_DIR / "static")))
+XPC_STATIC_MANIFEST = env_bool("XPC_STATIC_MANIFEST", True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if XPC_STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+if not XPC_STATIC_MANIFEST:
+    # Nothing collected: WhiteNoise serves the source folders themselves.
+    WHITENOISE_USE_FINDERS = True
+    STATIC_ROOT = None  # type: ignore[assignment]
 
 # Django REST framework (R-DJ-10)
 REST_FRAMEWORK: dict[str, Any] = {
@@ -400,7 +426,9 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Per-user limits (R-AC-04); views name their scope. The rates are set
     # below from the XPC_RATE_LIMIT_* settings the pages use.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "interactions.api.throttling.ConsoleScopedRateThrottle"
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

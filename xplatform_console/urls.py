@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from interactions.api.views import SchemaApi
-from interactions.views import healthz
+from interactions.health import healthz, readyz
 
 urlpatterns = [
     path("", include("interactions.urls")),
@@ -14,5 +14,8 @@ urlpatterns = [
     path("api/schema/", SchemaApi.as_view(), name="api-schema"),
     path("accounts/", include("interactions.identity.urls")),
     path("admin/", admin.site.urls),
+    # Answered by interactions.health.HealthProbeMiddleware before routing;
+    # named here so reverse() finds them.
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
 ]

@@ -20,7 +20,7 @@ import pybreaker
 from .config import CallPolicy
 from .errors import XPlatformError, XPlatformUnavailable
 
-__all__ = ["Breaker", "breaker_for", "clear_breakers"]
+__all__ = ["Breaker", "breaker_for", "breaker_states", "clear_breakers"]
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +76,14 @@ class Breaker:
             seconds=self.reset_timeout
         )
 
+    def state(self) -> str:
+        """closed, open (refusing calls) or half-open (the next call is a trial)."""
+        if self.is_refusing():
+            return "open"
+        if self.breaker.current_state == pybreaker.STATE_CLOSED:
+            return "closed"
+        return "half-open"  # half-open, or open with its reset timeout passed
+
     def record(self, outcome: XPlatformError | None) -> None:
         """Count the outcome of a call made outside the breaker (None: success)."""
 
@@ -100,6 +108,13 @@ def breaker_for(base_url: str, policy: CallPolicy) -> Breaker:
         if breaker is None:
             breaker = _breakers[base_url] = Breaker(base_url, policy)
         return breaker
+
+
+def breaker_states() -> dict[str, str]:
+    """The state of each breaker of this process, by base URL."""
+    with _registry_lock:
+        breakers = dict(_breakers)
+    return {base_url: breaker.state() for base_url, breaker in breakers.items()}
 
 
 def clear_breakers() -> None:

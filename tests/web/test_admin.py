@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
@@ -197,3 +198,26 @@ def test_admin_cannot_make_superusers(console_admin_client, agent):
         reverse("admin:auth_user_change", args=[agent.pk])
     ).content.decode()
     assert 'name="is_superuser"' not in body
+
+
+@pytest.mark.parametrize(
+    ("trusted", "recorded"), [([], "127.0.0.1"), (["127.0.0.1"], "203.0.113.66")]
+)
+def test_the_audit_log_records_the_client_address_of_client_ip(
+    console_admin_client, acme, settings, trusted, recorded
+):
+    # django-auditlog alone would record any client's X-Forwarded-For.
+    settings.XPC_TRUSTED_PROXIES = trusted
+    url = reverse("admin:interactions_xplatformaccount_change", args=[acme.pk])
+    response = console_admin_client.post(
+        url,
+        {**CHANGE_FIELDS, "name": "Acme Renamed", "new_application_key": ""},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.66",
+        HTTP_X_FORWARDED_PORT="4443",
+    )
+    assert response.status_code == 302
+    entry = LogEntry.objects.get_for_object(acme).order_by("-timestamp").first()
+    assert entry is not None
+    assert entry.remote_addr == recorded
+    assert entry.remote_port == (4443 if trusted else None)

@@ -123,12 +123,6 @@ def test_role_permissions_come_from_groups(db):
     assert {"manage_platform_account", "change_xplatformaccount"} <= names["admin"]
 
 
-def test_health_endpoint_is_public_and_reports_the_database(client, db):
-    response = client.get(reverse("healthz"))
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-
-
 def test_unknown_page_is_a_friendly_404(agent_client):
     response = agent_client.get("/no/such/page")
     assert response.status_code == 404
