@@ -98,9 +98,9 @@ INSTALLED_APPS = [
     "csp",
     "interactions",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "axes",
+    "interactions.identity.admin_apps.AuthenticatorConfig",
+    "interactions.identity.admin_apps.RecoveryCodeConfig",
+    "interactions.identity.admin_apps.LockoutConfig",
     "interactions.identity",
 ]
 

@@ -221,3 +221,11 @@ def test_the_audit_log_records_the_client_address_of_client_ip(
     assert entry is not None
     assert entry.remote_addr == recorded
     assert entry.remote_port == (4443 if trusted else None)
+
+
+def test_sign_in_apps_have_plain_names_in_the_admin_menu(console_admin_client):
+    body = console_admin_client.get("/admin/").content.decode()
+    assert "Sign-in lockouts" in body
+    assert "Second factor: authenticator apps" in body
+    assert ">Axes<" not in body
+    assert "Otp_Totp" not in body
