@@ -27,7 +27,7 @@ class RedactSecretsFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = mask_text(redact(message))
+        cleaned = mask_text(redact(message), log_line=True)
         if cleaned != message:
             record.msg = cleaned
             record.args = None
@@ -35,5 +35,5 @@ class RedactSecretsFilter(logging.Filter):
             # Formatters print exc_text when it is set: a traceback's
             # exception message can quote a typed number or a header too.
             text = logging.Formatter().formatException(record.exc_info)
-            record.exc_text = mask_text(redact(text))
+            record.exc_text = mask_text(redact(text), log_line=True)
         return True

@@ -21,15 +21,23 @@ _MIN_DIGITS = 7
 # leading +. A letter, a comma or a colon ends the run.
 _PHONE_RUN = re.compile(r"\+?\d(?:[ \t().\-/]*\d)*")
 
-# Kept whole: they are not phone numbers and masking them hides what a
-# reader needs (the interaction's ID, an address, a date).
-_OPAQUE = re.compile(
-    r"(?<![0-9A-Za-z])(?:"
+# Kept whole: a UUID-shaped unique ID is not a phone number, and masking it
+# would hide what the reader needs.
+_UUID = (
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-    r"|\d{1,3}(?:\.\d{1,3}){3}"
-    r"|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
-    r")(?![0-9A-Za-z])"
 )
+# In log lines also addresses and timestamps, strictly shaped, so a number
+# such as 01.23.45.67.89 or 0800-12-34 is never mistaken for one.
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}"
+_DATE = (
+    r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+    r"(?:[ T](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)?"
+)
+_EDGE_BEFORE = r"(?<![0-9A-Za-z.\-])"
+_EDGE_AFTER = r"(?![0-9A-Za-z]|[.\-]\d)"
+_OPAQUE_TYPED = re.compile(rf"{_EDGE_BEFORE}(?:{_UUID}){_EDGE_AFTER}")
+_OPAQUE_LOGGED = re.compile(rf"{_EDGE_BEFORE}(?:{_UUID}|{_IPV4}|{_DATE}){_EDGE_AFTER}")
 
 
 def _mask_run(match: re.Match[str]) -> str:
@@ -49,13 +57,18 @@ def _mask_between(text: str) -> str:
     return _PHONE_RUN.sub(_mask_run, text)
 
 
-def mask_text(text: str) -> str:
-    """``text`` with every phone-like run of 7+ digits masked."""
+def mask_text(text: str, *, log_line: bool = False) -> str:
+    """``text`` with every phone-like run of 7+ digits masked.
+
+    UUID-shaped IDs are kept; with ``log_line`` also IPv4 addresses and ISO
+    dates, which log lines carry and typed text has no need for.
+    """
     if not any(ch.isdigit() for ch in text):
         return text
+    opaque_pattern = _OPAQUE_LOGGED if log_line else _OPAQUE_TYPED
     parts: list[str] = []
     end = 0
-    for opaque in _OPAQUE.finditer(text):
+    for opaque in opaque_pattern.finditer(text):
         parts.append(_mask_between(text[end : opaque.start()]))
         parts.append(opaque.group())
         end = opaque.end()

@@ -51,7 +51,22 @@ def test_log_lines_keep_addresses_dates_and_ids():
         "2026-12-02 15:46:49 from 10.100.200.123 id=902c943b-1911-4689-aed3-"
         "099c2168cbe6 step 12 took 1234 ms; caller 2125550100"
     )
-    assert mask_text(line) == line.replace("2125550100", "••••••0100")
+    assert mask_text(line, log_line=True) == line.replace("2125550100", "••••••0100")
+
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [
+        # Shaped like an address or a date, but a phone number all the same.
+        ("01.23.45.67.89", "••.••.••.67.89"),
+        ("000.00.0.0", "•••.00.0.0"),
+        ("0800-12-34", "••••-12-34"),
+        ("1.212.255.0100", "•.•••.•••.0100"),
+    ],
+)
+def test_numbers_shaped_like_addresses_or_dates_are_still_masked(number, masked):
+    assert mask_text(f"caller {number}", log_line=True) == f"caller {masked}"
+    assert mask_query(number) == masked
 
 
 @given(st.from_regex(r"\+?[0-9][0-9 ().-]{6,30}", fullmatch=True))
