@@ -23,9 +23,7 @@ _PHONE_RUN = re.compile(r"\+?\d(?:[ \t().\-/]*\d)*")
 
 # Kept whole: a UUID-shaped unique ID is not a phone number, and masking it
 # would hide what the reader needs.
-_UUID = (
-    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-)
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 # In log lines also addresses and timestamps, strictly shaped, so a number
 # such as 01.23.45.67.89 or 0800-12-34 is never mistaken for one.
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
