@@ -1,0 +1,106 @@
+"""The console's logging set-up, from one place for Django and gunicorn.
+
+``logging_config(fmt, level)`` returns the ``logging.config.dictConfig``
+dictionary that settings.py uses as LOGGING and that gunicorn.conf.py can
+use as ``logconfig_dict``, so the application's lines and gunicorn's own
+(``gunicorn.error``, ``gunicorn.access``) come out in the same format
+(docs/deployment.md, "Logs and metrics").
+
+- ``json``: one JSON object per line (python-json-logger), with timestamp,
+  level, logger, message, process, thread and request_id, plus the fields a
+  line adds with ``extra=`` (the access and upstream-call lines do).
+- ``plain``: one readable line, for the local demo.
+
+Every handler carries the request-ID filter and then the redaction filter
+(``interactions.log_redaction``, R-PII-02), which also masks the ``extra``
+fields. Importing this module needs no Django settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pythonjsonlogger.json import JsonFormatter
+
+from interactions.log_redaction import clean
+
+FORMATS = ("json", "plain")
+
+_JSON_FIELDS = (
+    "%(levelname)s %(name)s %(message)s %(process)d %(thread)d %(threadName)s "
+    "%(request_id)s"
+)
+_PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+
+class MaskedJsonFormatter(JsonFormatter):
+    """python-json-logger's formatter, printing the masked traceback.
+
+    The library formats ``exc_info`` afresh, which would bypass the masked
+    ``exc_text`` the redaction filter leaves on the record; with exc_text
+    set it is printed instead.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not (record.exc_info and record.exc_text):
+            return super().format(record)
+        exc_info, record.exc_info = record.exc_info, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info = exc_info
+
+
+def masked_text(value: object) -> str:
+    """A field that is not plain JSON (Django's ``request``, whose text holds
+    the path and query string) as masked text; never a dataclass's fields."""
+    return clean(str(value))
+
+
+def logging_config(fmt: str, level: str) -> dict[str, Any]:
+    """The dictConfig for ``fmt`` (``json`` or ``plain``) at ``level``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"The log format must be json or plain; got {fmt!r}.")
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": fmt,
+        # The ID first, so the redaction filter sees it as set.
+        "filters": ["request_id", "redact_secrets"],
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "request_id": {"()": "interactions.log_context.RequestIdFilter"},
+            "redact_secrets": {"()": "interactions.log_redaction.RedactSecretsFilter"},
+        },
+        "formatters": {
+            "plain": {"format": _PLAIN_FORMAT},
+            "json": {
+                "()": MaskedJsonFormatter,
+                "fmt": _JSON_FIELDS,
+                "rename_fields": {
+                    "levelname": "level",
+                    "name": "logger",
+                    "threadName": "thread_name",
+                },
+                "timestamp": True,
+                "json_default": masked_text,
+                # Readable UTF-8: the masked "•" stays one character.
+                "json_ensure_ascii": False,
+            },
+        },
+        "handlers": {"console": handler},
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            # gunicorn's loggers do not propagate; they get the same handler.
+            **{
+                name: {"handlers": ["console"], "level": level, "propagate": False}
+                for name in ("gunicorn.error", "gunicorn.access")
+            },
+            # django-axes tells every sign-in at INFO; its failures and
+            # lockouts are WARNING lines (R-AC-03).
+            "axes": {"level": "WARNING"},
+        },
+    }
