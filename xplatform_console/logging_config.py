@@ -18,12 +18,15 @@ fields. Importing this module needs no Django settings.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from pythonjsonlogger.json import JsonFormatter
 
 from interactions.log_redaction import clean
+from xplatform_console.env import env_bool, env_str
 
 FORMATS = ("json", "plain")
 
@@ -52,9 +55,25 @@ class MaskedJsonFormatter(JsonFormatter):
             record.exc_info = exc_info
 
 
+def format_from_environment() -> str:
+    """XPC_LOG_FORMAT, by default ``plain`` when DJANGO_DEBUG is on, else
+    ``json``; for settings.py and gunicorn.conf.py alike."""
+    fmt = env_str(
+        "XPC_LOG_FORMAT", "plain" if env_bool("DJANGO_DEBUG", False) else "json"
+    )
+    if fmt not in FORMATS:
+        raise ImproperlyConfigured(
+            f"XPC_LOG_FORMAT must be json or plain; got {fmt!r}."
+        )
+    return fmt
+
+
 def masked_text(value: object) -> str:
     """A field that is not plain JSON (Django's ``request``, whose text holds
-    the path and query string) as masked text; never a dataclass's fields."""
+    the path and query string) as masked text; never a dataclass's fields.
+    Dates and times (the timestamp among them) in ISO 8601."""
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
     return clean(str(value))
 
 

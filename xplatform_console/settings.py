@@ -29,7 +29,7 @@ from xplatform_console.env import (
     env_secret_list,
     env_str,
 )
-from xplatform_console.logging_config import FORMATS, logging_config
+from xplatform_console.logging_config import format_from_environment, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -529,11 +529,7 @@ XPC_SNAPSHOT_RETENTION_DAYS = env_int("XPC_SNAPSHOT_RETENTION_DAYS", 90, minimum
 
 # Logs (docs/deployment.md, "Logs and metrics"): one JSON object per line in
 # production, plain lines in the demo; every line with its request ID.
-XPC_LOG_FORMAT = env_str("XPC_LOG_FORMAT", "plain" if DEBUG else "json")
-if XPC_LOG_FORMAT not in FORMATS:
-    raise ImproperlyConfigured(
-        f"XPC_LOG_FORMAT must be json or plain; got {XPC_LOG_FORMAT!r}."
-    )
+XPC_LOG_FORMAT = format_from_environment()  # plain when DEBUG is on
 XPC_LOG_LEVEL = env_str("XPC_LOG_LEVEL", "INFO").upper()
 if XPC_LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(

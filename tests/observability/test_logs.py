@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 
 import pytest
 from django.conf import settings
@@ -41,7 +42,9 @@ def test_an_access_line_is_one_json_object_with_structured_fields(
     assert set(line) >= BASE_FIELDS
     assert line["level"] == "INFO"
     assert line["logger"] == "interactions.access_log"
-    assert line["timestamp"].endswith("+00:00")
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00", line["timestamp"]
+    )
     assert isinstance(line["process"], int)
     assert isinstance(line["thread"], int)
     assert line["request_id"] == response["X-Request-ID"]
