@@ -81,12 +81,15 @@ def logging_config(fmt: str, level: str) -> dict[str, Any]:
     """The dictConfig for ``fmt`` (``json`` or ``plain``) at ``level``."""
     if fmt not in FORMATS:
         raise ValueError(f"The log format must be json or plain; got {fmt!r}.")
-    handler = {
-        "class": "logging.StreamHandler",
-        "formatter": fmt,
-        # The ID first, so the redaction filter sees it as set.
-        "filters": ["request_id", "redact_secrets"],
-    }
+
+    def handler(*filters: str, stream: str = "ext://sys.stderr") -> dict[str, Any]:
+        return {
+            "class": "logging.StreamHandler",
+            "formatter": fmt,
+            "filters": list(filters),
+            "stream": stream,
+        }
+
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -110,13 +113,32 @@ def logging_config(fmt: str, level: str) -> dict[str, Any]:
                 "json_ensure_ascii": False,
             },
         },
-        "handlers": {"console": handler},
+        "handlers": {
+            # The ID first, so the redaction filter sees it as set.
+            "console": handler("request_id", "redact_secrets"),
+            # gunicorn's own messages carry no request data, and masking
+            # would garble their ports and process ids ("8000 (4123)").
+            "server": handler("request_id"),
+            # One line per request, on stdout (gunicorn.conf.py): the path
+            # may hold an ID or a number, masked like the console's lines.
+            "access": handler(
+                "request_id", "redact_secrets", stream="ext://sys.stdout"
+            ),
+        },
+        # gunicorn merges this over its defaults key by key: "root" must
+        # name a handler of this dictionary.
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
-            # gunicorn's loggers do not propagate; they get the same handler.
-            **{
-                name: {"handlers": ["console"], "level": level, "propagate": False}
-                for name in ("gunicorn.error", "gunicorn.access")
+            # gunicorn's loggers do not propagate.
+            "gunicorn.error": {
+                "handlers": ["server"],
+                "level": level,
+                "propagate": False,
+            },
+            "gunicorn.access": {
+                "handlers": ["access"],
+                "level": "INFO",
+                "propagate": False,
             },
             # django-axes tells every sign-in at INFO; its failures and
             # lockouts are WARNING lines (R-AC-03).
