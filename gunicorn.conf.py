@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
@@ -104,3 +105,23 @@ loglevel = env_str("XPC_LOG_LEVEL", "INFO").upper()
 errorlog = "-"
 access_log_format = ACCESS_LOG_FORMAT
 logconfig_dict = gunicorn_logconfig_dict(loglevel)
+
+
+# Metrics (docs/deployment.md, "Logs and metrics"): each worker writes its
+# values to files in PROMETHEUS_MULTIPROC_DIR, one directory per instance,
+# and /metrics adds them up. Set in the master before any worker starts (and
+# before prometheus_client is imported, which reads it once).
+_metrics_dir = str(_run_dir / f"prometheus-{_instance}")
+
+
+def on_starting(server: object) -> None:
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", _metrics_dir)
+    from interactions import metrics
+
+    metrics.prepare_multiprocess_dir()
+
+
+def child_exit(server: object, worker: Any) -> None:
+    from interactions import metrics
+
+    metrics.worker_exit(worker.pid)

@@ -106,14 +106,30 @@ class Access:
             client_ip=self.actor.client_ip,
         )
         logger.info(
-            "access user=%s account=%s action=%s outcome=%s id=%s query=%s ms=%s",
+            "access user=%s account=%s action=%s outcome=%s error=%s id=%s "
+            "query=%s ms=%s",
             row.username,
             row.account_slug,
             row.action,
             row.outcome,
+            row.error_kind or "-",
             row.interaction_id,
             row.query_masked,
             row.duration_ms,
+            # The same as fields of their own in JSON lines (R-PII-02: the
+            # query is the masked one; the log filter masks these again).
+            extra={
+                "event": "access",
+                "user": row.username,
+                "account": row.account_slug,
+                "action": row.action,
+                "outcome": row.outcome,
+                "error_kind": row.error_kind,
+                "interaction_id": row.interaction_id,
+                "query": row.query_masked,
+                "source": row.source,
+                "ms": row.duration_ms,
+            },
         )
         return row
 

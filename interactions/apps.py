@@ -9,9 +9,13 @@ class InteractionsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.conf import settings
         from django.contrib.auth import get_user_model
 
-        from interactions import checks  # noqa: F401  (registers system checks)
+        from interactions import (
+            checks,  # noqa: F401  (registers system checks)
+            metrics,
+        )
         from interactions.models import AccountAssignment, XPlatformAccount
 
         # The key itself is never written to the audit log; a change to it
@@ -25,3 +29,9 @@ class InteractionsConfig(AppConfig):
             exclude_fields=["password", "last_login"],
             m2m_fields={"groups", "user_permissions"},
         )
+        # Upstream call latency and breaker states (docs/deployment.md).
+        metrics.install()
+        if settings.SENTRY_DSN:
+            from interactions.error_reporting import init_sentry
+
+            init_sentry(settings.SENTRY_DSN, environment=settings.SENTRY_ENVIRONMENT)

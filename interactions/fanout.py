@@ -4,10 +4,15 @@ One page needs several upstream calls (summary, full flow, each variable
 set) that do not depend on each other; they run in parallel here and each
 comes back with its own value or error. Concurrent identical fetches in one
 process wait for the first instead of calling again.
+
+Each call runs in a copy of the caller's context, so the request ID
+(``xplatform.context``) reaches the pooled threads: their log lines and
+upstream calls carry the ID of the request they work for.
 """
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -15,6 +20,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 
+from interactions import metrics
 from interactions.interaction import Part
 from interactions.xplatform.errors import XPlatformError
 
@@ -52,6 +58,7 @@ class SingleFlight:
             if future is None:
                 future = Future()
                 self._calls[key] = future
+        metrics.single_flight(leader=owner)
         if not owner:
             result: T = future.result()
             return result
@@ -75,7 +82,11 @@ def gather(
     calls: dict[str, Callable[[], Any]], *, pool_name: str = "calls"
 ) -> dict[str, Part[Any]]:
     """Run independent upstream calls in parallel; each gets its own Part."""
-    futures = {name: pool(pool_name).submit(fn) for name, fn in calls.items()}
+    # One copy per call: a context can be entered by one thread at a time.
+    futures = {
+        name: pool(pool_name).submit(contextvars.copy_context().run, fn)
+        for name, fn in calls.items()
+    }
     results: dict[str, Part[Any]] = {}
     for name, future in futures.items():
         try:

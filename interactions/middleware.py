@@ -1,8 +1,11 @@
-"""Session idle timeout, framing per FRAME_ANCESTORS, the audit log's address."""
+"""Request IDs, request metrics, session idle timeout, framing per
+FRAME_ANCESTORS, the audit log's address."""
 
 from __future__ import annotations
 
+import re
 import time
+import uuid
 from collections.abc import Callable
 
 import auditlog.middleware
@@ -10,9 +13,65 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
+from interactions import metrics
 from interactions.client_address import client_ip, via_trusted_proxy
+from interactions.xplatform.context import bound_request_id
 
 _LAST_SEEN = "xpc_last_seen"
+REQUEST_ID_HEADER = "X-Request-ID"
+# What a proxy's ID may look like (nginx's $request_id is 32 hex digits, a
+# UUID has dashes): it goes into log lines and an upstream header as it is.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
+
+
+def request_id_of(request: HttpRequest) -> str:
+    """The request's ID: a trusted proxy's X-Request-ID if it is a sane
+    token, otherwise a new one (a client could otherwise choose the ID its
+    lines are filed under, or put text into every log line)."""
+    sent = request.META.get("HTTP_X_REQUEST_ID", "")
+    if sent and via_trusted_proxy(request) and _REQUEST_ID.fullmatch(sent):
+        return str(sent)
+    return uuid.uuid4().hex
+
+
+class RequestIdMiddleware:
+    """Give every request an ID: on each log line it causes, on each
+    X-Platform call it makes, and in the answer's X-Request-ID header
+    (docs/deployment.md, "Logs and metrics"; docs/security.md, R-PII-02).
+    First in MIDDLEWARE, so even a redirect or a refused host carries it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request_id_of(request)
+        with bound_request_id(request_id):
+            response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request_id
+        return response
+
+
+class RequestMetricsMiddleware:
+    """Time each request into ``xpc_http_request_duration_seconds``.
+
+    Labelled by route name (``interactions:detail``), never by path, which
+    holds account slugs and interaction IDs; unmatched paths share one label.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.monotonic()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        metrics.REQUEST_LATENCY.labels(
+            view=match.view_name if match is not None else "unmatched",
+            method=metrics.http_method(request.method),
+            status=f"{response.status_code // 100}xx",
+        ).observe(time.monotonic() - started)
+        return response
 
 
 class IdleTimeoutMiddleware:

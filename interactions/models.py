@@ -213,6 +213,7 @@ class XPlatformAccount(models.Model):
             environment_name=self.environment_name or None,
             legacy_photo_path=self.legacy_photo_path_encoding,
             photo_max_size=self.photo_max_size,
+            slug=self.slug,
         )
 
     def get_admin_url(self) -> str:

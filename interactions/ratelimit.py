@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from interactions import metrics
+
 WINDOW = 60
 
 
@@ -63,6 +65,7 @@ def rate_limited(
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             limit = int(getattr(settings, scope.setting))
             if not allow(user_id=request.user.pk, scope=scope, limit=limit):
+                metrics.rate_limited(scope, "page")
                 response = render(
                     request,
                     "429.html",

@@ -21,7 +21,7 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import timezone
 
-from interactions import images
+from interactions import images, metrics
 from interactions.caller_query import Method, parse_query
 from interactions.errors import (
     BAD_PATH,
@@ -93,6 +93,9 @@ def _fetch(account: XPlatformAccount, unique_id: str, *, fresh: bool) -> Interac
         keys[f"set:{set_id}"] = cache_key(account, unique_id, "set", set_id)
     cached = {} if fresh else cache.get_many(list(keys.values()))
     cached = {key: value for key, value in cached.items() if value is not None}
+    if not fresh:
+        for name, key in keys.items():
+            metrics.cache_lookup(name.split(":", 1)[0], hit=key in cached)
     calls: dict[str, Callable[[], Any]] = {}
     if keys["summary"] not in cached:
         calls["summary"] = lambda: client.summary(unique_id)
@@ -276,6 +279,7 @@ def photo_render(
     """
     photo_cache_key = cache_key(account, unique_id, "photo", key)
     rendered: dict[str, images.RenderedImage] | None = cache.get(photo_cache_key)
+    metrics.cache_lookup("photo", hit=rendered is not None)
     if rendered is not None:
         return rendered["thumb" if size == "thumb" else "full"]
     interaction = interaction_fetch(account=account, unique_id=unique_id)

@@ -8,6 +8,7 @@ with static files collected the production way, and reloads it with HUP.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import runpy
@@ -184,8 +185,90 @@ def test_gunicorn_serves_the_console_and_reloads_on_hup(gunicorn, tmp_path):
     assert signed_out.status_code == 302
     server.terminate()
     server.wait(timeout=30)
-    lines = log.read_text()
-    assert '"GET /accounts/login/" status=200 bytes=' in lines
-    assert '"GET /a/acme/i/••••••0100/" status=302 bytes=0 ms=' in lines
-    assert "2125550100" not in lines
-    assert "2125550199" not in lines
+    text = log.read_text()
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    access = [line for line in lines if line["logger"] == "gunicorn.access"]
+    assert any(
+        '"GET /accounts/login/" status=200 bytes=' in line["message"] for line in access
+    )
+    (redirect,) = [line for line in access if "/a/acme/i/" in line["message"]]
+    assert '"GET /a/acme/i/••••••0100/" status=302 bytes=0 ms=' in redirect["message"]
+    # gunicorn's access line carries the request's ID, from the answer.
+    assert redirect["request_id"] == signed_out.headers["X-Request-ID"]
+    assert "2125550100" not in text
+    assert "2125550199" not in text
+
+
+def test_metrics_add_up_every_worker_and_logs_carry_the_request_id(
+    tmp_path, tmp_path_factory
+):
+    port = _free_port()
+    token = "metrics-token-0123456789abcdef"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "REDIS_URL": "",
+        "XPC_STATIC_MANIFEST": "1",
+        "XPC_STATIC_ROOT": str(collected_static(tmp_path_factory.getbasetemp())),
+        "XPC_GUNICORN_BIND": f"127.0.0.1:{port}",
+        "XPC_GUNICORN_WORKERS": "2",
+        "XPC_GUNICORN_THREADS": "1",
+        "XPC_GUNICORN_RUN_DIR": str(tmp_path),
+        "XPC_METRICS_TOKEN": token,
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(  # noqa: S603
+            [str(GUNICORN), "-c", str(CONFIG)],
+            cwd=tmp_path,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(f"{base}/healthz")
+        deadline = time.monotonic() + 15
+        while log.read_text().count("Booting worker") < 2:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        ids = set()
+        for _ in range(12):
+            # A new connection each time: the two workers share the load.
+            page = requests.get(
+                f"{base}/accounts/login/", headers={"Connection": "close"}, timeout=5
+            )
+            assert page.status_code == 200
+            ids.add(page.headers["X-Request-ID"])
+        assert len(ids) == 12
+        scraped = requests.get(
+            f"{base}/metrics", headers={"Authorization": f"Bearer {token}"}, timeout=5
+        )
+        assert scraped.status_code == 200
+        assert requests.get(f"{base}/metrics", timeout=5).status_code == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    count = re.search(
+        r'xpc_http_request_duration_seconds_count\{[^}]*view="login"[^}]*\} (\S+)',
+        scraped.text,
+    )
+    assert count, scraped.text[:2000]
+    assert float(count.group(1)) == 12  # from both workers, added up
+    assert list((tmp_path / f"prometheus-127-0-0-1-{port}").glob("*.db"))
+    lines = [
+        json.loads(line)
+        for line in log.read_text().splitlines()
+        if line.startswith("{")
+    ]
+    logged = {
+        line["request_id"] for line in lines if line["logger"] == "gunicorn.access"
+    }
+    assert ids <= logged
+    pids = {
+        line["process"]
+        for line in lines
+        if line["logger"] == "gunicorn.access" and line["request_id"] in ids
+    }
+    assert len(pids) == 2, "one worker took every request; nothing was added up"

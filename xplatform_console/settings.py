@@ -29,6 +29,7 @@ from xplatform_console.env import (
     env_secret_list,
     env_str,
 )
+from xplatform_console.logging_config import format_from_environment, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -105,9 +106,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer, probes included, carries its request ID.
+    "interactions.middleware.RequestIdMiddleware",
     # /healthz and /readyz answer here, before the HTTPS redirect and the Host
     # check: probes call the instance's own address over plain HTTP.
     "interactions.health.HealthProbeMiddleware",
+    # After the probes (not counted): the timing covers every other middleware.
+    "interactions.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files with hashed names and long cache headers (docs/deployment.md).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -522,24 +527,25 @@ if not XPC_FIELD_ENCRYPTION_KEYS:
 XPC_ACCESS_LOG_RETENTION_DAYS = env_int("XPC_ACCESS_LOG_RETENTION_DAYS", 365, minimum=1)
 XPC_SNAPSHOT_RETENTION_DAYS = env_int("XPC_SNAPSHOT_RETENTION_DAYS", 90, minimum=1)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "redact_secrets": {"()": "interactions.log_redaction.RedactSecretsFilter"},
-    },
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_secrets"],
-        },
-    },
-    "root": {"handlers": ["console"], "level": env_str("XPC_LOG_LEVEL", "INFO")},
-    # django-axes tells every sign-in at INFO; its failures and lockouts are
-    # WARNING lines (R-AC-03).
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Logs (docs/deployment.md, "Logs and metrics"): one JSON object per line in
+# production, plain lines in the demo; every line with its request ID.
+XPC_LOG_FORMAT = format_from_environment()  # plain when DEBUG is on
+XPC_LOG_LEVEL = env_str("XPC_LOG_LEVEL", "INFO").upper()
+if XPC_LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"XPC_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL; "
+        f"got {XPC_LOG_LEVEL!r}."
+    )
+LOGGING = logging_config(XPC_LOG_FORMAT, XPC_LOG_LEVEL)
+
+# Prometheus metrics at /metrics for a scraper sending this bearer token;
+# unset: /metrics answers 404.
+XPC_METRICS_TOKEN = env_secret("XPC_METRICS_TOKEN", "")
+if XPC_METRICS_TOKEN and len(XPC_METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured(
+        "XPC_METRICS_TOKEN must be at least 24 characters long (for example "
+        "the output of: openssl rand -hex 24)."
+    )
+# Optional error reporting to Sentry, personal data scrubbed (R-PII-02).
+SENTRY_DSN = env_secret("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")

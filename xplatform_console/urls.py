@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from interactions.api.views import SchemaApi
 from interactions.health import healthz, readyz
+from interactions.monitoring import metrics_endpoint
 
 urlpatterns = [
     path("", include("interactions.urls")),
@@ -18,4 +19,5 @@ urlpatterns = [
     # named here so reverse() finds them.
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_endpoint, name="metrics"),
 ]

@@ -41,6 +41,10 @@ Simulator assumptions beyond the docs:
 - Caller-attribute matching, ``widerSearch`` and the time window are
   described in :mod:`interactions.simulator.data`.
 
+Every request is logged once, with its API method (never the path, which
+may hold a phone number), status and the ``X-Request-ID`` it came with, so
+a console request can be followed into the simulator's log.
+
 Modules: this one holds the WSGI entry point and the request log;
 :mod:`~interactions.simulator.request` parses requests and matches routes,
 :mod:`~interactions.simulator.methods` answers them (credentials, the five
@@ -52,6 +56,7 @@ the fault switches.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -100,6 +105,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+# A request ID is logged only when it is a plain token.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -116,6 +124,11 @@ class Hit:
     def params(self) -> dict[str, list[str]]:
         """The query string, parsed."""
         return parse_qs(self.query, keep_blank_values=True)
+
+    @property
+    def request_id(self) -> str | None:
+        """The ``X-Request-ID`` the request came with."""
+        return self.headers.get("X-Request-Id")
 
 
 class SimulatorApp:
@@ -186,10 +199,12 @@ class SimulatorApp:
                     plan.deliver, response, environ
                 )
         except ConnectionReset:
+            _log_request(request, api_method, "reset")
             raise
         except Exception:
             logger.exception("X-Platform simulator failed on %s", request.raw_path)
             response = Response(500, [("Content-Length", "0")])
+        _log_request(request, api_method, str(response.status))
         return self._start(response, start_response)
 
     def _start(
@@ -212,6 +227,25 @@ class SimulatorApp:
 
     def _handle(self, request: Request, route: Route | None) -> Response:
         return self._methods.handle(request, route)
+
+
+def _log_request(request: Request, api_method: str | None, status: str) -> None:
+    sent = request.headers.get("X-Request-Id", "")
+    request_id = sent if _REQUEST_ID.fullmatch(sent) else "-"
+    logger.info(
+        # The ID is a field of its own (and the plain format's prefix): in
+        # the message the masking would take its digit runs for a number.
+        "X-Platform simulator %s %s -> %s",
+        request.method,
+        api_method or "(no route)",
+        status,
+        extra={
+            "event": "simulator_request",
+            "request_id": request_id,
+            "api_method": api_method or "",
+            "status": status,
+        },
+    )
 
 
 def make_app(

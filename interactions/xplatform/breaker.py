@@ -19,6 +19,7 @@ import pybreaker
 
 from .config import CallPolicy
 from .errors import XPlatformError, XPlatformUnavailable
+from .observe import breaker_changed
 
 __all__ = ["Breaker", "breaker_for", "breaker_states", "clear_breakers"]
 
@@ -38,6 +39,7 @@ class _BreakerLogger(pybreaker.CircuitBreakerListener):
             old_state.name if old_state else None,
             new_state.name,
         )
+        breaker_changed(str(cb.name), str(new_state.name))
 
 
 def _counts_as_failure(exc: BaseException) -> bool:
@@ -65,6 +67,7 @@ class Breaker:
             listeners=[_BreakerLogger()],
             name=name,
         )
+        breaker_changed(name, str(self.breaker.current_state))
 
     def is_refusing(self) -> bool:
         """True while open and the reset timeout has not elapsed."""

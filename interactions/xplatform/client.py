@@ -31,6 +31,7 @@ from .errors import (
 )
 from .fetch import Answer, Fetcher, format_seconds
 from .hosts import BaseUrlError, normalise_base_url
+from .observe import UpstreamCall
 from .schemas import (
     FullFlow,
     JSONValue,
@@ -414,24 +415,32 @@ class XPlatformClient:
 
         Raises XPlatformError subclasses for every other outcome.
         """
-        self._check_base_url()
-        if not use_breaker:
-            return self._fetcher.fetch(endpoint, url, accept, max_bytes, not_found)
-        breaker = breaker_for(self.account.base_url, self.policy)
-        if breaker.is_refusing():
-            logger.info(
-                "X-Platform %s %s skipped: circuit breaker open",
-                self._fetcher.host,
-                endpoint,
-            )
-            raise XPlatformUnavailable(
+        call = UpstreamCall.start(endpoint, self.account, self._fetcher.host)
+        try:
+            self._check_base_url()
+        except XPlatformError as exc:
+            call.finish(exc, refused="refused")
+            raise
+        breaker = (
+            breaker_for(self.account.base_url, self.policy) if use_breaker else None
+        )
+        if breaker is not None and breaker.is_refusing():
+            error = XPlatformUnavailable(
                 "The X-Platform server is unavailable; retrying in about "
                 f"{format_seconds(breaker.reset_timeout)} s."
             )
+            call.finish(error, refused="breaker_open")
+            raise error
         try:
-            answer = self._fetcher.fetch(endpoint, url, accept, max_bytes, not_found)
+            answer = self._fetcher.fetch(
+                endpoint, url, accept, max_bytes, not_found, call
+            )
         except XPlatformError as exc:
-            breaker.record(exc)
+            if breaker is not None:
+                breaker.record(exc)
+            call.finish(exc)
             raise
-        breaker.record(None)
+        if breaker is not None:
+            breaker.record(None)
+        call.finish(None)
         return answer

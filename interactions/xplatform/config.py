@@ -29,7 +29,8 @@ class AccountConfig:
     ``base_url`` is the normalised base URL (``https://gointeract.io`` or
     ``http://127.0.0.1:8001``); the client appends
     ``/interact/agent/version/{version}/account/{account_id}/...``. The
-    application key is excluded from ``repr``.
+    application key is excluded from ``repr``. ``slug`` names the account
+    in log lines and metrics (the console's slug; empty: the account ID).
     """
 
     base_url: str
@@ -39,6 +40,7 @@ class AccountConfig:
     environment_name: str | None = None
     legacy_photo_path: bool = False
     photo_max_size: int = 1600
+    slug: str = ""
 
     def __post_init__(self) -> None:
         # Header values that http.client cannot send would surface as odd

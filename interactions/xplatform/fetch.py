@@ -23,6 +23,7 @@ import requests
 import urllib3
 
 from .config import AccountConfig, CallPolicy
+from .context import current_request_id
 from .errors import (
     XPlatformAuthError,
     XPlatformBadRequest,
@@ -33,6 +34,7 @@ from .errors import (
     XPlatformTooLarge,
     XPlatformUnavailable,
 )
+from .observe import UpstreamCall
 from .schemas import parse_json_body
 from .transport import (
     PeerRefused,
@@ -91,6 +93,11 @@ class Fetcher:
         # Sent only when configured (decision d, Z-PH).
         if self.account.environment_name:
             headers["Environment-Name"] = self.account.environment_name
+        # The console's request ID, so both sides' logs can be joined
+        # (docs/deployment.md, "Logs and metrics"); a safe token by then.
+        request_id = current_request_id()
+        if request_id:
+            headers["X-Request-ID"] = request_id
         return headers
 
     def _scrub(self, text: str) -> str:
@@ -104,18 +111,22 @@ class Fetcher:
         accept: str,
         max_bytes: int,
         not_found: str | None,
+        call: UpstreamCall | None = None,
     ) -> Answer:
         """GET ``url`` with retries under the deadline; return a 200 answer.
 
         ``endpoint`` names the call in logs; ``not_found`` is the message of
-        a 404. Raises XPlatformError subclasses for every other outcome.
+        a 404; ``call``, when given, is told each attempt and status (the
+        client logs it once at the end). Raises XPlatformError subclasses
+        for every other outcome.
         """
         policy = self.policy
-        started = time.monotonic()
-        deadline = started + policy.deadline
+        deadline = time.monotonic() + policy.deadline
         attempt = 0
         while True:
             attempt += 1
+            if call is not None:
+                call.attempts = attempt
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise self._deadline_error()
@@ -176,12 +187,13 @@ class Fetcher:
                     ) from None
                 else:
                     status = response.status_code
+                    if call is not None:
+                        call.status = status
                     if status not in _RETRY_STATUSES:
                         try:
                             return self._answer(
                                 endpoint,
                                 response,
-                                started,
                                 deadline,
                                 max_bytes,
                                 not_found,
@@ -198,13 +210,7 @@ class Fetcher:
             # Only connection failures and 502/503/504 get here (R-HTTP-02).
             delay = self._backoff(attempt, retry_after)
             if attempt > policy.retries or time.monotonic() + delay >= deadline:
-                logger.warning(
-                    "X-Platform %s %s failed after %d attempt(s): %s",
-                    self.host,
-                    endpoint,
-                    attempt,
-                    retry_error.message,
-                )
+                # Logged once, with the attempts, by observe.UpstreamCall.
                 raise retry_error
             logger.info(
                 "X-Platform %s %s attempt %d failed (%s); retrying in %.2f s",
@@ -247,19 +253,11 @@ class Fetcher:
         self,
         endpoint: str,
         response: requests.Response,
-        started: float,
         deadline: float,
         max_bytes: int,
         not_found: str | None,
     ) -> Answer:
         status = response.status_code
-        logger.info(
-            "X-Platform %s %s -> HTTP %s in %.0f ms",
-            self.host,
-            endpoint,
-            status,
-            (time.monotonic() - started) * 1000,
-        )
         content_type = response.headers.get("Content-Type")
         if status == 200:
             body = self._read_body(response, deadline, max_bytes, truncate=False)
