@@ -40,6 +40,7 @@ from tests.support.console import (
     make_user,
     sim_account,
 )
+from tests.support.console_log import ConsoleLog, captured_console_log
 from tests.support.simulator import RunningSimulator, simulator
 
 __all__ = ["KEY_ACME", "KEY_GLOBEX", "PASSWORD", "simulator"]
@@ -203,3 +204,10 @@ def outsider_client(outsider: User) -> Client:
 @pytest.fixture
 def away_supervisor_client(away_supervisor: User) -> Client:
     return logged_in(away_supervisor)
+
+
+@pytest.fixture
+def console_log() -> Iterator[ConsoleLog]:
+    """What the console's log handler prints during the test, filters applied."""
+    with captured_console_log() as log:
+        yield log

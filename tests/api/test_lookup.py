@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import io
-import logging
-
 import pytest
 
-from interactions.log_redaction import RedactSecretsFilter
 from interactions.simulator import data
 from tests.api.support import assert_error, detail_url, lookup, rows
 
@@ -182,24 +178,6 @@ def test_thirty_first_lookup_in_a_minute_is_429(api, simulator):
     assert simulator.hits == []
 
 
-@pytest.fixture
-def console_log():
-    """What the console's own log handler prints, filters applied."""
-    root = logging.getLogger()
-    handler = next(
-        h
-        for h in root.handlers
-        if any(isinstance(f, RedactSecretsFilter) for f in h.filters)
-    )
-    assert isinstance(handler, logging.StreamHandler)
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
-    try:
-        yield stream
-    finally:
-        handler.setStream(previous)
-
-
 @pytest.mark.parametrize(
     ("typed", "stored"),
     [
@@ -214,6 +192,6 @@ def test_a_number_in_free_text_is_never_stored_or_logged_whole(
     lookup(api, typed)
     (row,) = rows()
     assert row.query_masked == stored
-    printed = console_log.getvalue()
+    printed = console_log.text
     assert f"query={stored}" in printed
     assert "2125550100" not in printed
