@@ -320,7 +320,7 @@ class ConsoleUserAdmin(UserAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(InteractionAccess)
-class InteractionAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class InteractionAccessAdmin(admin_scope.ReadOnlyAdmin):
     """The access log, read-only: rows are never added, changed or deleted here
     (docs/security.md, R-PII-01). Admins see the rows of their accounts."""
 
@@ -361,12 +361,3 @@ class InteractionAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return bool(request.user.is_staff) and request.user.has_perm(
             roles.VIEW_ACCESS_LOG
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

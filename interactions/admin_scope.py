@@ -12,14 +12,30 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import admin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext, gettext_lazy
 
 from interactions import roles
 from interactions.models import AccountAssignment, XPlatformAccount
 from interactions.selectors import users_managed_by
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A record kept for review: never added, changed or deleted in the admin
+    (the access log, sign-in failures and lockouts, second-factor devices)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 def held_accounts(admin: Any) -> QuerySet[XPlatformAccount]:

@@ -22,13 +22,14 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from interactions import roles
+from interactions.admin_scope import ReadOnlyAdmin
 from interactions.identity import mfa
 from interactions.selectors import users_managed_by
 
 logger = logging.getLogger(__name__)
 
 
-class _ScopedReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+class _ScopedReadOnly(ReadOnlyAdmin):
     """Visible to console admins for the users they manage; never edited."""
 
     user_lookup = "username__in"
@@ -51,15 +52,6 @@ class _ScopedReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._may(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(AccessAttempt)
