@@ -546,6 +546,15 @@ class Deployment:
             "/readyz 503: redis false, database true",
             body,
         )
+        # The console's own 503s must not make nginx count instances down.
+        again = self.get("/readyz")
+        health = self.get("/healthz")
+        check(
+            again.status_code == 503 and health.status_code == 200,
+            "after two /readyz 503s nginx still serves /healthz (no instance "
+            "taken out by the console's own 503s)",
+            (again.status_code, health.status_code),
+        )
         self.start_redis()
         say("  our redis-server started again")
 
