@@ -20,7 +20,7 @@ typecheck checks: export XPC_FIELD_ENCRYPTION_KEYS ?= fEssFPx5zPrHh1HCDvCeOLaIEt
 typecheck checks: export DJANGO_ALLOWED_HOSTS ?= console.example.com
 typecheck checks: export DATABASE_URL ?= sqlite:///:memory:
 
-.PHONY: demo serve bench test test-services lint format typecheck checks check clean \
+.PHONY: demo serve bench test test-services test-deploy lint format typecheck checks check clean \
 	lock lock-upgrade install-prod dist
 
 # The locked install (docs/deployment.md, "Install"): requirements/dev.txt
@@ -102,6 +102,13 @@ test-services: $(STAMP) $(OIDC_STAMP)
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/xpc \
 	REDIS_URL=redis://127.0.0.1:6379/15 \
 	$(BIN)/pytest
+
+## test-deploy: the release installed from the lock into a new venv, two
+## gunicorn instances on PostgreSQL and a Redis of its own behind Debian's
+## nginx with TLS, checked through nginx, restarted under load (about 1 min;
+## needs nginx and redis-server installed; tests/deploy/check_deployment.py)
+test-deploy: $(STAMP)
+	$(BIN)/python -m tests.deploy.check_deployment
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
