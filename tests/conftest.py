@@ -30,6 +30,7 @@ from django.core.cache import cache
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from interactions import ratelimit, resilient_cache
 from interactions.models import XPlatformAccount
 from interactions.simulator import data
 from interactions.xplatform import client as xplatform
@@ -76,6 +77,8 @@ def django_db_modify_db_settings(
 def _fresh_upstream_state() -> Iterator[None]:
     """Cached parts, rate-limit counters and pooled clients never leak between tests."""
     cache.clear()
+    ratelimit.reset_local_counters()
+    resilient_cache.reset_outages()
     xplatform.clear_clients()
     yield
     xplatform.clear_clients()

@@ -71,11 +71,11 @@ def test_the_api_throttle_counts_anonymous_callers_by_client_ip(settings):
     from rest_framework.request import Request
     from rest_framework.settings import api_settings
 
-    from interactions.api.throttling import ConsoleScopedRateThrottle
+    from interactions.api.throttling import ConsoleThrottle
 
     throttle_classes: list[object] = list(api_settings.DEFAULT_THROTTLE_CLASSES)
-    assert throttle_classes == [ConsoleScopedRateThrottle]
-    throttle = ConsoleScopedRateThrottle()
+    assert throttle_classes == [ConsoleThrottle]
+    throttle = ConsoleThrottle()
     settings.XPC_TRUSTED_PROXIES = PROXIES
     # DRF's own get_ident would take the client's word: "203.0.113.9".
     assert throttle.get_ident(Request(_request("198.51.100.7", "203.0.113.9"))) == (

@@ -99,7 +99,7 @@ def test_example_env_turns_on_what_production_needs(tmp_path):
         "'https')",
         "django.db.backends.postgresql",
         "8",
-        "django.core.cache.backends.redis.RedisCache",
+        "interactions.resilient_cache.ResilientRedisCache",
         "['127.0.0.1',",
         "'::1']",
     ]

@@ -106,12 +106,14 @@ def test_env_secret_reads_file(monkeypatch, tmp_path):
         env_secret("X_SECRET", "")
 
 
-def test_api_throttle_rates_use_the_pages_rate_limit_scopes() -> None:
+def test_the_api_throttles_with_the_pages_limiter() -> None:
     from django.conf import settings
 
     from interactions.ratelimit import Scope
 
-    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    assert set(rates) == {scope.value for scope in Scope}
-    for scope in Scope:
-        assert rates[scope] == f"{getattr(settings, scope.setting)}/min"
+    # One limiter, one set of numbers: no DRF rates to drift from the pages'.
+    assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == [
+        "interactions.api.throttling.ConsoleThrottle"
+    ]
+    assert "DEFAULT_THROTTLE_RATES" not in settings.REST_FRAMEWORK
+    assert Scope.HISTORY.setting == "XPC_RATE_LIMIT_INTERACTION"

@@ -16,7 +16,6 @@ from django.core.management import call_command
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.throttling import ScopedRateThrottle
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -29,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 from interactions import upstream
 from interactions.identity.models import ApiToken
 from interactions.models import InteractionAccess, InteractionSnapshot
+from interactions.ratelimit import Scope
 from interactions.simulator import data
 from xplatform_console.wsgi import application
 
@@ -115,13 +115,10 @@ def _in_test_transaction(environ, start_response):
 
 
 @pytest.fixture
-def wsgi_app(monkeypatch):
-    # Rates are read once at import; a fuzz run must not turn into 429s.
-    monkeypatch.setattr(
-        ScopedRateThrottle,
-        "THROTTLE_RATES",
-        {scope: "100000/min" for scope in ScopedRateThrottle.THROTTLE_RATES},
-    )
+def wsgi_app(settings):
+    # A fuzz run must not turn into 429s.
+    for scope in Scope:
+        setattr(settings, scope.setting, 100_000)
     return _in_test_transaction
 
 
