@@ -21,6 +21,7 @@ accounts there. ``*_client`` fixtures are the people signed in.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -82,6 +83,19 @@ def _fresh_upstream_state() -> Iterator[None]:
     xplatform.clear_clients()
     yield
     xplatform.clear_clients()
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts one second into a rate-limit minute.
+
+    The limiter counts per calendar minute, so a test that makes its 31st
+    lookup just after a minute boundary would see a fresh budget and pass or
+    fail by the wall clock. Time still runs; only its start is moved.
+    """
+    started = time.time()
+    base = (started // ratelimit.WINDOW) * ratelimit.WINDOW + 1
+    monkeypatch.setattr(ratelimit, "clock", lambda: base + time.time() - started)
 
 
 @pytest.fixture(autouse=True)
