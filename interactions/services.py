@@ -144,10 +144,13 @@ def interaction_refresh(
     *, actor: Actor, account: XPlatformAccount, unique_id: str, fresh: bool
 ) -> InteractionPage:
     """The page again, for live refresh and section retries; what it shows
-    is kept too, once per change. Raises InvalidValue and AccountUnavailable."""
+    is kept too, once per change. Raises InvalidValue, AccountUnavailable and
+    InteractionNotFound (neither part exists upstream)."""
     interaction = upstream.interaction_fetch(
         account=account, unique_id=unique_id, fresh=fresh
     )
+    if not interaction.found:
+        raise InteractionNotFound(account.name, unique_id)
     page = interaction_page(interaction)
     if interaction.found and (interaction.summary.ok or interaction.flow.ok):
         interaction_snapshot_store(user=actor.user, account=account, page=page)

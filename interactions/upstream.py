@@ -284,6 +284,13 @@ def photo_render(
         return rendered["thumb" if size == "thumb" else "full"]
     interaction = interaction_fetch(account=account, unique_id=unique_id)
     ref = next((p for p in interaction.photos if p.key == key), None)
+    flow_error = interaction.flow.error
+    if ref is None and flow_error is not None and not interaction.flow.not_found:
+        # The photos are listed in the flow: when the flow cannot be read,
+        # its failure is the reason, not a photo that does not exist.
+        raise PhotoUnavailable(
+            agent_message(flow_error), failure=failure_of(flow_error)
+        )
     if ref is None:
         raise PhotoUnavailable(
             "This photo is not part of the interaction.", failure=NOT_FOUND

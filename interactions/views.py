@@ -19,10 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 from interactions import images, roles, selectors, services
 from interactions.access_log import Actor
 from interactions.errors import (
+    NOT_FOUND,
     AccountUnavailable,
     InteractionNotFound,
     PhotoUnavailable,
     agent_message,
+    failure_of,
 )
 from interactions.forms import LookupForm
 from interactions.interaction import LookupResult
@@ -182,6 +184,8 @@ def live(request: HttpRequest, slug: str, unique_id: str) -> JsonResponse:
         )
     except InvalidValue:
         raise Http404("No such interaction.") from None
+    except InteractionNotFound as exc:
+        return JsonResponse({"error": exc.message}, status=404)
     except AccountUnavailable as exc:
         return JsonResponse({"error": exc.message}, status=503)
     return JsonResponse(_live_body(request, account, _console_photo_urls(page)))
@@ -218,6 +222,8 @@ def photo(
         raise Http404("No such photo.") from None
     except (PhotoUnavailable, AccountUnavailable) as exc:
         reason = agent_message(exc)
+        if failure_of(exc) == NOT_FOUND:
+            return _photo_not_found(reason)
         placeholder = images.placeholder_image(
             reason, size=512 if size == "thumb" else 1024
         )
@@ -225,6 +231,16 @@ def photo(
         response["X-Photo-Error"] = reason.encode("ascii", "replace").decode()
         return response
     return image_response(rendered)
+
+
+def _photo_not_found(reason: str) -> HttpResponse:
+    """A photo that does not exist is a 404 with the reason, never an image."""
+    response = HttpResponse(
+        reason, status=404, content_type="text/plain; charset=utf-8"
+    )
+    response["X-Photo-Error"] = reason.encode("ascii", "replace").decode()
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def image_response(image: images.RenderedImage) -> HttpResponse:

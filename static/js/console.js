@@ -110,6 +110,8 @@
       var reason = response.headers.get("X-Photo-Error");
       var type = response.headers.get("Content-Type") || "";
       if (!response.ok || type.indexOf("image/") !== 0) {
+        // A photo that does not exist is a 404 with its reason.
+        if (reason && !response.redirected) throw new Error(reason);
         // A signed-out session lands on the login page; a server error has no image.
         throw new Error(response.redirected || type.indexOf("text/html") === 0
           ? "your session has ended; reload the page and sign in again."

@@ -289,6 +289,7 @@ def test_unknown_photo_key_is_refused_without_a_photo_call(web, simulator):
         args=["sim-acme", data.LEADING_ZERO_UNIQUE_ID, "a" * 20, "thumb"],
     )
     response = web.get(url)
+    assert response.status_code == 404
     assert "not part of the interaction" in response["X-Photo-Error"]
     assert not [h for h in simulator.hits if "/photo/" in h.path]
 

@@ -1,0 +1,78 @@
+"""The console says exactly what failed (issue 10, "exact failure reporting"):
+an upstream failure is never reported as something that does not exist, and
+a page that worked answers 200 with the failure in it."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from interactions import upstream
+from interactions.models import InteractionAccess, XPlatformAccount
+from interactions.simulator import data
+
+
+@pytest.fixture
+def home(sim_accounts):
+    return sim_accounts["acme"]
+
+
+@pytest.fixture
+def web(agent_client: Client) -> Client:
+    return agent_client
+
+
+def _thumb_url(unique_id: str = data.LEADING_ZERO_UNIQUE_ID) -> str:
+    account = XPlatformAccount.objects.get(slug="sim-acme")
+    interaction = upstream.interaction_fetch(account=account, unique_id=unique_id)
+    ref = next(p for p in interaction.photos if p.path == data.PNG_PHOTO_PATH)
+    return reverse("interactions:photo", args=["sim-acme", unique_id, ref.key, "thumb"])
+
+
+# --- photos ------------------------------------------------------------------
+
+
+def test_failing_flow_is_the_photos_reason_not_a_missing_photo(web, simulator):
+    url = _thumb_url()
+    cache.clear()  # the flow is read again, and fails
+    simulator.faults.invalid_json("fullFlow")
+    response = web.get(url)
+    reason = response["X-Photo-Error"]
+    assert "not part of the interaction" not in reason
+    assert "cannot read" in reason
+    row = InteractionAccess.objects.latest("pk")
+    assert (row.action, row.outcome, row.error_kind) == (
+        "photo",
+        "upstream_error",
+        "bad_response",
+    )
+
+
+def test_photo_that_does_not_exist_is_404_not_a_placeholder(web, simulator):
+    url = reverse(
+        "interactions:photo",
+        args=["sim-acme", data.LEADING_ZERO_UNIQUE_ID, "a" * 20, "thumb"],
+    )
+    response = web.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/plain")
+    assert "not part of the interaction" in response.content.decode()
+    assert "not part of the interaction" in response["X-Photo-Error"]
+    assert not [h for h in simulator.hits if "/photo/" in h.path]
+
+
+def test_photo_gone_upstream_is_404(web, simulator):
+    url = _thumb_url()
+    simulator.faults.fail("photo", status=404, times=None)
+    response = web.get(url)
+    assert response.status_code == 404
+    assert "no longer has this photo" in response["X-Photo-Error"]
+
+
+def test_live_refresh_of_an_interaction_that_does_not_exist_is_404(web):
+    url = reverse("interactions:live", args=["sim-acme", "000999000"])
+    response = web.get(url)
+    assert response.status_code == 404
+    assert "has no interaction" in response.json()["error"]
