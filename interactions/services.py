@@ -17,6 +17,7 @@ from interactions.errors import (
     NOT_FOUND,
     AccountUnavailable,
     InteractionNotFound,
+    LookupFailed,
     PhotoUnavailable,
     failure_of,
 )
@@ -52,8 +53,8 @@ def interaction_search(
     """Resolve what an agent typed; one match is fetched ahead for its page.
 
     Records the outcome. Raises InvalidValue (no upstream call),
-    AccountUnavailable, or the XPlatformError of a search whose every
-    attempt failed.
+    AccountUnavailable, or LookupFailed when nothing matched and a search
+    failed upstream.
     """
     access = Access(actor, Action.SEARCH, account, query=query, search_kind=kind)
     try:
@@ -61,7 +62,7 @@ def interaction_search(
     except InvalidValue:
         access.record(Outcome.INVALID)
         raise
-    except (XPlatformError, AccountUnavailable) as exc:
+    except (XPlatformError, AccountUnavailable, LookupFailed) as exc:
         access.record(Outcome.UPSTREAM_ERROR, error=exc)
         raise
     if result.match:

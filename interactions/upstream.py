@@ -27,6 +27,7 @@ from interactions.errors import (
     BAD_PATH,
     NOT_FOUND,
     AccountUnavailable,
+    LookupFailed,
     PhotoUnavailable,
     agent_message,
     failure_of,
@@ -216,20 +217,25 @@ def interaction_lookup(
     """
     parsed = parse_query(query, kind)
     client = get_client(account)
+    attempts = {f"{n}:{a.method.name}": a for n, a in enumerate(parsed.attempts)}
     calls = {
-        f"{n}:{a.method.name}": _attempt_call(account, client, a.method, a.value)
-        for n, a in enumerate(parsed.attempts)
+        name: _attempt_call(account, client, a.method, a.value)
+        for name, a in attempts.items()
     }
     result = LookupResult(query=parsed)
-    for part in gather(calls, pool_name="fetches").values():
+    failed: list[tuple[str, BaseException]] = []
+    for name, part in gather(calls, pool_name="fetches").items():
         if part.ok and part.value is not None:
             for unique_id in part.value:
                 if unique_id not in result.unique_ids:
                     result.unique_ids.append(unique_id)
         elif part.error is not None and not part.not_found:
             result.errors.append(part.error)
-    if not result.unique_ids and result.errors and len(result.errors) == len(calls):
-        raise result.errors[0]
+            failed.append((attempts[name].method.value, part.error))
+    if not result.unique_ids and failed:
+        # Nothing found is no answer when a search failed: it may have
+        # held the interaction (issue 10).
+        raise LookupFailed(failed)
     if len(result.unique_ids) > 1:
         result.candidates = _candidates(account, result.unique_ids)
     return result

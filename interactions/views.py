@@ -22,6 +22,7 @@ from interactions.errors import (
     NOT_FOUND,
     AccountUnavailable,
     InteractionNotFound,
+    LookupFailed,
     PhotoUnavailable,
     agent_message,
     failure_of,
@@ -92,8 +93,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
     except InvalidValue as exc:
         form.add_error("query", exc.message)
         return _home(request, form, status=400)
-    except (XPlatformError, AccountUnavailable) as exc:
-        return _home(request, form, status=502, lookup_error=agent_message(exc))
+    except (XPlatformError, AccountUnavailable, LookupFailed) as exc:
+        # The page worked: the upstream failure is in it (issue 10).
+        return _home(request, form, lookup_error=agent_message(exc))
     return _lookup_answer(request, form, result)
 
 

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from interactions import upstream
 from interactions.models import XPlatformAccount
 from interactions.simulator import data
-from tests.api.support import assert_error, detail_url, rows
+from tests.api.support import assert_error, detail_url, lookup, rows
 
 
 def _photo_url() -> str:
@@ -33,3 +33,14 @@ def test_photo_when_the_flow_fails_answers_the_flows_failure(api, simulator):
         "unavailable",
     )
     assert not [h for h in simulator.hits if "/photo/" in h.path]
+
+
+def test_lookup_whose_searches_failed_is_an_upstream_error(api, simulator):
+    simulator.faults.fail("uniqueId", status=503, times=None)
+    response = lookup(api, "2125550100")
+    error = assert_error(response, 503, "upstream_unavailable")
+    assert (
+        "a Call Return Number or a Click-to-Call Caller ID failed" in error["message"]
+    )
+    (row,) = rows()
+    assert (row.outcome, row.error_kind) == ("upstream_error", "unavailable")

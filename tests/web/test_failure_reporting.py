@@ -14,6 +14,11 @@ from interactions.models import InteractionAccess, XPlatformAccount
 from interactions.simulator import data
 
 
+@pytest.fixture(autouse=True)
+def _no_retries(settings):
+    settings.XPC_UPSTREAM_RETRIES = 0
+
+
 @pytest.fixture
 def home(sim_accounts):
     return sim_accounts["acme"]
@@ -76,3 +81,42 @@ def test_live_refresh_of_an_interaction_that_does_not_exist_is_404(web):
     response = web.get(url)
     assert response.status_code == 404
     assert "has no interaction" in response.json()["error"]
+
+
+# --- lookup ------------------------------------------------------------------
+
+
+def _lookup(web: Client, query: str, kind: str = "auto"):
+    return web.post(
+        reverse("interactions:lookup"),
+        {"query": query, "kind": kind, "account": "sim-acme"},
+    )
+
+
+def test_phone_search_whose_searches_failed_is_a_failed_lookup(web, simulator):
+    # 2125550100 is also tried as a unique ID, which answers 404: that is no
+    # reason to say that nothing matches.
+    simulator.faults.fail("uniqueId", status=503, times=None)
+    response = _lookup(web, "2125550100")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "No interaction matches" not in body
+    assert "The lookup failed" in body
+    assert "a Call Return Number or a Click-to-Call Caller ID failed" in body
+    assert "(HTTP 503)" in body
+    row = InteractionAccess.objects.get()
+    assert (row.action, row.outcome, row.error_kind) == (
+        "search",
+        "upstream_error",
+        "unavailable",
+    )
+
+
+def test_lookup_refused_credentials_answer_200_with_the_reason(web, sim_accounts):
+    account = sim_accounts["acme"]
+    account.application_key = "wrong-key"
+    account.save()
+    response = _lookup(web, data.UUID_UNIQUE_ID)
+    assert response.status_code == 200
+    assert "administrator" in response.content.decode()
+    assert InteractionAccess.objects.get().outcome == "upstream_error"
