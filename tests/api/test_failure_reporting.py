@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from django.core.cache import cache
 
 from interactions import upstream
@@ -44,3 +47,44 @@ def test_lookup_whose_searches_failed_is_an_upstream_error(api, simulator):
     )
     (row,) = rows()
     assert (row.outcome, row.error_kind) == ("upstream_error", "unavailable")
+
+
+# --- no input is a 500 -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 1000 + "]" * 1000,
+        '{"account": "sim-acme", "query": ' + "[" * 5000 + "]" * 5000 + "}",
+        '{"a":' * 1000 + "1" + "}" * 1000,
+    ],
+    ids=["list", "field", "object"],
+)
+def test_deeply_nested_json_is_a_400_parse_error(api, simulator, body):
+    response = api.post("/api/v1/lookup", body, content_type="application/json")
+    error = assert_error(response, 400, "parse_error")
+    assert error["message"] == "The JSON body is nested too deeply."
+    assert simulator.hits == []
+
+
+def test_body_over_the_upload_limit_is_a_400(api, simulator):
+    body = json.dumps({"account": "sim-acme", "query": "1" * 3_000_000})
+    response = api.post("/api/v1/lookup", body, content_type="application/json")
+    assert_error(response, 400, "request_too_large")
+    assert simulator.hits == []
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+@pytest.mark.parametrize("field", ["date_from", "date_to"])
+def test_history_day_at_the_end_of_the_calendar_is_a_400(supervisor_client, field, day):
+    query = f"?{field}={day}"
+    error = assert_error(
+        supervisor_client.get("/api/v1/history" + query), 400, "invalid"
+    )
+    assert "Choose a day between" in error["fields"][field][0]
+    export = supervisor_client.get("/review/export.csv" + query)
+    assert export.status_code == 400
+    page = supervisor_client.get("/review/" + query)
+    assert page.status_code == 200
+    assert "Choose a day between" in page.content.decode()
