@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
+
 from interactions.errors import NOT_FOUND, agent_message, failure_of
 from interactions.interaction import Interaction, Part, PhotoRef
 from interactions.xplatform.schemas import FlowChoice, FlowSection
@@ -198,6 +200,12 @@ class InteractionPage:
     @property
     def flow_error_message(self) -> str:
         return self.flow_error.message if self.flow_error else ""
+
+    @property
+    def status_unknown(self) -> bool:
+        """Neither the answers nor the flow could be read: whether the
+        interaction is live, and when it started, is not known."""
+        return self.answers_error is not None and self.flow_error is not None
 
     @property
     def errors(self) -> dict[str, PartError | None]:
@@ -396,6 +404,16 @@ def _when(moment: datetime | None, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
+def _status_note(page: InteractionPage) -> str:
+    if page.status_unknown:
+        return (
+            " ("
+            + gettext("status unknown: the X-Platform server could not be read")
+            + ")"
+        )
+    return " (live)" if page.live else " (finished)"
+
+
 def summary_text(page: InteractionPage) -> str:
     """A plain-text summary for pasting into a CRM ticket."""
     tz = page.tz
@@ -404,8 +422,7 @@ def summary_text(page: InteractionPage) -> str:
         + (f": {page.flow_name}" if page.flow_name else ""),
         f"Account: {page.account_name}",
         f"Started: {_when(page.started_at, tz)}",
-        f"Last activity: {_when(page.last_activity, tz)}"
-        + (" (live)" if page.live else " (finished)"),
+        f"Last activity: {_when(page.last_activity, tz)}" + _status_note(page),
     ]
     if page.answers:
         lines += ["", "Answers:"]

@@ -120,3 +120,22 @@ def test_lookup_refused_credentials_answer_200_with_the_reason(web, sim_accounts
     assert response.status_code == 200
     assert "administrator" in response.content.decode()
     assert InteractionAccess.objects.get().outcome == "upstream_error"
+
+
+# --- the header --------------------------------------------------------------
+
+
+def test_when_summary_and_flow_fail_the_status_is_unknown(web, simulator):
+    simulator.faults.fail("summary", status=500, times=None)
+    simulator.faults.invalid_json("fullFlow")
+    response = web.get(
+        reverse("interactions:detail", args=["sim-acme", data.LEADING_ZERO_UNIQUE_ID])
+    )
+    assert response.status_code == 200
+    status = response.context["sections"]["status"]
+    assert "Finished" not in status
+    assert "Unknown" in status
+    assert "could not be read" in status
+    assert ">unknown<" not in status.replace(" ", "")
+    assert "status unknown" in response.context["page"].summary_text
+    assert "(finished)" not in response.context["page"].summary_text
