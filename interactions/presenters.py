@@ -132,6 +132,43 @@ class VariableSetView:
 
 
 @dataclass(frozen=True)
+class VariableSetGroup:
+    """Variable sets shown as one block: a single set, or several sets that
+    failed the same way (one error naming them all, not the same error
+    repeated for each)."""
+
+    sets: list[VariableSetView]
+
+    @property
+    def merged(self) -> bool:
+        return len(self.sets) > 1
+
+    @property
+    def first(self) -> VariableSetView:
+        return self.sets[0]
+
+    @property
+    def set_ids(self) -> list[str]:
+        return [view.set_id for view in self.sets]
+
+
+def variable_set_groups(views: list[VariableSetView]) -> list[VariableSetGroup]:
+    """The sets in order; failed sets with the same error join the block of
+    the first of them."""
+    groups: list[VariableSetGroup] = []
+    by_error: dict[PartError, VariableSetGroup] = {}
+    for view in views:
+        if view.error is None:
+            groups.append(VariableSetGroup([view]))
+        elif view.error in by_error:
+            by_error[view.error].sets.append(view)
+        else:
+            by_error[view.error] = VariableSetGroup([view])
+            groups.append(by_error[view.error])
+    return groups
+
+
+@dataclass(frozen=True)
 class Photo:
     """A photo of the flow. The URLs are filled in by whoever shows the page
     (the console, the API or a stored copy); empty means nothing to load."""
@@ -200,6 +237,10 @@ class InteractionPage:
     @property
     def flow_error_message(self) -> str:
         return self.flow_error.message if self.flow_error else ""
+
+    @property
+    def variable_set_groups(self) -> list[VariableSetGroup]:
+        return variable_set_groups(self.variable_sets)
 
     @property
     def status_unknown(self) -> bool:

@@ -139,3 +139,41 @@ def test_when_summary_and_flow_fail_the_status_is_unknown(web, simulator):
     assert ">unknown<" not in status.replace(" ", "")
     assert "status unknown" in response.context["page"].summary_text
     assert "(finished)" not in response.context["page"].summary_text
+
+
+# --- repeated and misleading errors -------------------------------------------
+
+
+def _page(web: Client, unique_id: str = data.LEADING_ZERO_UNIQUE_ID):
+    return web.get(reverse("interactions:detail", args=["sim-acme", unique_id]))
+
+
+def test_variable_sets_failing_the_same_way_show_one_error(web, simulator):
+    simulator.faults.fail("variableSet", status=503, times=None)
+    response = _page(web)
+    variables = response.context["sections"]["variables"]
+    assert variables.count("Variables unavailable") == 1
+    assert "in 4 sets" in variables
+    for set_id in ("customerInfoSet", "claimDataSet", "billingDataSet"):
+        assert f"<code>{set_id}</code>" in variables
+    assert variables.count("data-retry") == 1
+    # The API still names each set's error.
+    assert [v.error for v in response.context["page"].variable_sets].count(None) == 0
+
+
+def test_variable_sets_failing_differently_keep_their_own_errors(web, simulator):
+    simulator.faults.fail("variableSet", status=503, times=1)
+    simulator.faults.invalid_json("variableSet", times=1)
+    variables = _page(web).context["sections"]["variables"]
+    assert variables.count("Variables unavailable") == 2
+
+
+def test_open_breaker_on_a_finished_page_does_not_claim_to_retry(web, simulator):
+    simulator.faults.fail("*", status=503, times=None)
+    _page(web)  # six failing calls open the breaker
+    response = _page(web)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-live="false"' in body
+    assert "calls it again in about 30" in body
+    assert "retrying" not in body.lower()
