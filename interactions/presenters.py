@@ -39,6 +39,14 @@ class PartError:
 
 
 @dataclass(frozen=True)
+class StaleNote:
+    """A part shown from its last good copy because reading it again failed."""
+
+    since: datetime
+    message: str
+
+
+@dataclass(frozen=True)
 class Option:
     label: str
     selected: bool
@@ -125,6 +133,8 @@ class VariableSetView:
     set_id: str
     rows: list[Variable]
     error: PartError | None = None
+    # What is stale depends on when the page is shown: not stored.
+    stale: StaleNote | None = field(default=None, metadata={"stored": False})
 
     @property
     def not_found(self) -> bool:
@@ -214,6 +224,10 @@ class InteractionPage:
     variable_sets: list[VariableSetView]
     photos: list[Photo]
     summary_text: str = ""
+    # Parts shown from their last good copy (not stored: a stored copy shows
+    # what was read, and when).
+    answers_stale: StaleNote | None = field(default=None, metadata={"stored": False})
+    flow_stale: StaleNote | None = field(default=None, metadata={"stored": False})
 
     @property
     def tz(self) -> ZoneInfo:
@@ -295,6 +309,8 @@ def interaction_page(interaction: Interaction) -> InteractionPage:
         ),
         variable_sets=_variable_sets(interaction),
         photos=[_photo(ref) for ref in interaction.photos],
+        answers_stale=_stale(interaction.summary),
+        flow_stale=_stale(interaction.flow),
     )
     page.summary_text = summary_text(page)
     return page
@@ -307,6 +323,12 @@ def _error(error: BaseException, message: str | None = None) -> PartError:
         message=message or agent_message(error),
         not_found=failure == NOT_FOUND,
     )
+
+
+def _stale(part: Part[Any]) -> StaleNote | None:
+    if part.stale_since is None or part.stale_error is None:
+        return None
+    return StaleNote(part.stale_since, agent_message(part.stale_error))
 
 
 def _part_error(part: Part[Any], not_found_message: str) -> PartError | None:
@@ -421,7 +443,7 @@ def _variable_sets(interaction: Interaction) -> list[VariableSetView]:
                 Variable(v.name, v.value, v.is_set, v.is_structured)
                 for v in part.value.values
             ]
-            views.append(VariableSetView(set_id, rows))
+            views.append(VariableSetView(set_id, rows, stale=_stale(part)))
         elif part.error is not None:
             views.append(VariableSetView(set_id, [], error=_error(part.error)))
     return views

@@ -51,6 +51,9 @@ logger = logging.getLogger(__name__)
 # Cache lifetimes: live interactions change every few seconds.
 LIVE_TTL = 4
 FINISHED_TTL = 120
+# How long the last good copy of a part is kept, to show (marked stale) when
+# reading it again fails: the live window of an interaction.
+LAST_GOOD_TTL = 30 * 60
 PHOTO_TTL = 24 * 3600  # docs/security.md R-PII-03: thumbnail cache 24 hours
 THUMBNAIL_SIZE = 512
 
@@ -105,7 +108,7 @@ def _fetch(account: XPlatformAccount, unique_id: str, *, fresh: bool) -> Interac
     for set_id in set_ids:
         if keys[f"set:{set_id}"] not in cached:
             calls[f"set:{set_id}"] = partial(client.variable_set, unique_id, set_id)
-    fetched = gather(calls)
+    fetched = _with_last_good(account, unique_id, gather(calls))
     parts: dict[str, Part[Any]] = {
         name: _from_cache(cached[key]) if key in cached else fetched[name]
         for name, key in keys.items()
@@ -122,17 +125,49 @@ def _fetch(account: XPlatformAccount, unique_id: str, *, fresh: bool) -> Interac
     if not (interaction.summary.ok or interaction.flow.ok):
         # Nothing found yet: the customer may start the flow any second.
         ttl = LIVE_TTL
-    # Values and "not found" answers are cached; failures are not, so the
-    # next view retries them.
+    # Values and "not found" answers are cached; failures (also those shown
+    # from their last good copy) are not, so the next view retries them.
     cache.set_many(
         {
             keys[name]: part.value if part.ok else _NOT_FOUND
             for name, part in fetched.items()
-            if part.ok or part.not_found
+            if (part.ok and part.stale_since is None) or part.not_found
         },
         timeout=ttl,
     )
     return interaction
+
+
+def _with_last_good(
+    account: XPlatformAccount, unique_id: str, fetched: dict[str, Part[Any]]
+) -> dict[str, Part[Any]]:
+    """The fetched parts, a failed one replaced by its last good copy (marked
+    stale) when there is one; good ones kept as the last good copy.
+
+    A part that fails keeps the data the agent already saw instead of
+    blanking it, and a retry of one section never turns a good section
+    into an error (issue 10).
+    """
+    keys = {name: cache_key(account, unique_id, "last-good", name) for name in fetched}
+    failed = [
+        name
+        for name, part in fetched.items()
+        if part.error is not None and not part.not_found
+    ]
+    last_good = cache.get_many([keys[name] for name in failed]) if failed else {}
+    now = timezone.now()
+    good = {keys[name]: (part.value, now) for name, part in fetched.items() if part.ok}
+    if good:
+        cache.set_many(good, timeout=LAST_GOOD_TTL)
+    parts = dict(fetched)
+    for name in failed:
+        kept = last_good.get(keys[name])
+        if kept is not None:
+            value, since = kept
+            parts[name] = Part(
+                value=value, stale_since=since, stale_error=fetched[name].error
+            )
+    return parts
 
 
 def interaction_fetch(

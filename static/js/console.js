@@ -77,6 +77,8 @@
       var kind = node.getAttribute("data-local");
       node.textContent = kind === "time"
         ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
+        : kind === "hm"
+        ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
         : date.toLocaleString([], { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
       node.title = date.toString();
     });

@@ -177,3 +177,52 @@ def test_open_breaker_on_a_finished_page_does_not_claim_to_retry(web, simulator)
     assert 'data-live="false"' in body
     assert "calls it again in about 30" in body
     assert "retrying" not in body.lower()
+
+
+# --- the last good data stays, marked stale -----------------------------------
+
+
+def _live(web: Client, fresh: bool = True) -> dict[str, str]:
+    url = reverse("interactions:live", args=["sim-acme", data.LEADING_ZERO_UNIQUE_ID])
+    response = web.get(url + ("?fresh=1" if fresh else ""))
+    assert response.status_code == 200
+    sections: dict[str, str] = response.json()["sections"]
+    return sections
+
+
+def test_retry_never_turns_a_good_section_into_an_error(web, simulator):
+    simulator.faults.fail("variableSet", status=503, times=None)
+    page = _page(web)
+    assert "AC-4418207" in page.context["sections"]["answers"]
+    # The agent presses Retry on the variables; now the answers fail.
+    simulator.faults.clear()
+    simulator.faults.fail("summary", status=503, times=None)
+    sections = _live(web)
+    assert "Answers unavailable" not in sections["answers"]
+    assert "AC-4418207" in sections["answers"]
+    assert "Stale since" in sections["answers"]
+    assert "(HTTP 503)" in sections["answers"]
+    assert "Variables unavailable" not in sections["variables"]
+    assert "Stale since" not in sections["variables"]
+
+
+def test_failed_parts_keep_their_last_good_data_until_they_read_again(web, simulator):
+    shown = _page(web).context["page"].variable_sets
+    with_data = [v.set_id for v in shown if v.error is None]
+    assert len(with_data) >= 2
+    simulator.faults.invalid_json("fullFlow")
+    simulator.faults.fail("variableSet", status=503, times=None)
+    sections = _live(web)
+    assert "Flow timeline unavailable" not in sections["timeline"]
+    assert "Last page reached" in sections["timeline"]
+    assert "Stale since" in sections["timeline"]
+    assert "Photos are listed in the flow" not in sections["photos"]
+    assert sections["variables"].count("Stale since") == len(with_data)
+    simulator.faults.clear()
+    sections = _live(web)
+    assert "Stale since" not in sections["timeline"] + sections["variables"]
+
+
+def test_a_part_never_read_shows_its_error(web, simulator):
+    simulator.faults.fail("summary", status=503, times=None)
+    assert "Answers unavailable" in _page(web).context["sections"]["answers"]
