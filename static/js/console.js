@@ -213,7 +213,39 @@
     return found;
   }
 
+  /* A section that came back as an error while the page shows its data
+     keeps the data, marked stale: a retry of one section, or a passing
+     failure, never replaces good data with an error. */
+  function sectionFailure(html) {
+    var holder = document.createElement("template");
+    holder.innerHTML = html;
+    var error = holder.content.querySelector("[data-failed]");
+    return error && !holder.content.querySelector("table, ol, ul") ? error : null;
+  }
+
+  function hasData(target) {
+    return !target.querySelector("[data-failed]") && !!target.querySelector("table, ol, ul");
+  }
+
+  function markStale(target, error) {
+    var note = target.querySelector(".stale-note[data-client]");
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "alert alert-warn stale-note";
+      note.setAttribute("role", "status");
+      note.setAttribute("data-client", "");
+      target.insertBefore(note, target.firstChild);
+    }
+    var since = new Date(Number(target.getAttribute("data-updated")) || Date.now());
+    var reason = error.matches("p") ? error : error.querySelector("p");
+    // The failure's own words, without its "Answers unavailable:" label.
+    note.textContent = "Stale since " +
+      since.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) +
+      ": this could not be read again. " + (reason ? reason.textContent.replace(/^[^:]*:\s*/, "") : "");
+  }
+
   function swap(data) {
+    var now = String(Date.now());
     var before = {
       steps: keys(root, ".timeline .step", "data-step"),
       photos: keys(root, ".photo", "data-key"),
@@ -222,8 +254,20 @@
     Object.keys(data.sections).forEach(function (name) {
       var target = root.querySelector('[data-section="' + name + '"]');
       var digest = data.digests ? data.digests[name] : null;
-      if (!target || (digest && target.getAttribute("data-digest") === digest)) return;
+      if (!target) return;
+      var error = sectionFailure(data.sections[name]);
+      if (error && hasData(target)) {
+        markStale(target, error);
+        return;
+      }
+      if (digest && target.getAttribute("data-digest") === digest) {
+        var stale = target.querySelector(".stale-note[data-client]");
+        if (stale) stale.remove();
+        target.setAttribute("data-updated", now);
+        return;
+      }
       target.innerHTML = data.sections[name];
+      target.setAttribute("data-updated", now);
       if (digest) target.setAttribute("data-digest", digest);
       renderTimes(target);
       if (name === "photos") {
@@ -282,6 +326,9 @@
   }
 
   if (root) {
+    root.querySelectorAll("[data-section]").forEach(function (section) {
+      section.setAttribute("data-updated", String(Date.now()));
+    });
     document.addEventListener("click", function (event) {
       var retry = event.target.closest ? event.target.closest("[data-retry]") : null;
       if (!retry) return;
