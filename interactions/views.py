@@ -93,7 +93,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
     except InvalidValue as exc:
         form.add_error("query", exc.message)
         return _home(request, form, status=400)
-    except (XPlatformError, AccountUnavailable, LookupFailed) as exc:
+    except AccountUnavailable as exc:
+        # The console cannot use its own stored key: its failure, a 503.
+        return _home(request, form, status=503, lookup_error=exc.message)
+    except (XPlatformError, LookupFailed) as exc:
         # The page worked: the upstream failure is in it (issue 10).
         return _home(request, form, lookup_error=agent_message(exc))
     return _lookup_answer(request, form, result)

@@ -226,3 +226,16 @@ def test_failed_parts_keep_their_last_good_data_until_they_read_again(web, simul
 def test_a_part_never_read_shows_its_error(web, simulator):
     simulator.faults.fail("summary", status=503, times=None)
     assert "Answers unavailable" in _page(web).context["sections"]["answers"]
+
+
+def test_credentials_the_console_cannot_use_are_its_own_503_in_lookup_and_page(
+    web, sim_accounts, simulator
+):
+    XPlatformAccount.objects.filter(pk=sim_accounts["acme"].pk).update(
+        application_key="acme\u00a0key"
+    )
+    lookup = _lookup(web, data.UUID_UNIQUE_ID)
+    assert lookup.status_code == 503
+    assert "re-enter" in lookup.content.decode()
+    assert _page(web).status_code == 503
+    assert simulator.hits == []
