@@ -88,3 +88,19 @@ def test_history_day_at_the_end_of_the_calendar_is_a_400(supervisor_client, fiel
     page = supervisor_client.get("/review/" + query)
     assert page.status_code == 200
     assert "Choose a day between" in page.content.decode()
+
+
+def test_detail_names_parts_given_from_their_last_good_copy(api, simulator):
+    url = detail_url(data.LEADING_ZERO_UNIQUE_ID)
+    first = api.get(url).json()
+    assert first["stale"] == {"summary": None, "flow": None}
+    account = XPlatformAccount.objects.get(slug="sim-acme")
+    # The short-lived copy expires; reading the answers again fails.
+    cache.delete(upstream.cache_key(account, data.LEADING_ZERO_UNIQUE_ID, "summary"))
+    simulator.faults.fail("summary", status=503, times=None)
+    body = api.get(url).json()
+    assert body["answers"] == first["answers"]
+    assert body["errors"]["summary"] is None
+    assert "503" in body["stale"]["summary"]["message"]
+    assert body["stale"]["summary"]["since"]
+    assert body["stale"]["flow"] is None
