@@ -9,7 +9,10 @@ failure is added here once and every interface follows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.utils.translation import gettext
 
 from interactions.fields import CredentialDecryptError
 from interactions.xplatform.errors import (
@@ -126,6 +129,43 @@ class PhotoUnavailable(Exception):
         return self.failure.kind
 
 
+class LookupFailed(Exception):
+    """A lookup found nothing and at least one of its searches failed upstream.
+
+    Nothing found is then not an answer: the failed search may have held the
+    interaction. ``failed`` pairs what was searched ("a Call Return Number")
+    with its error; the message says which searches failed and why, once per
+    distinct reason.
+    """
+
+    def __init__(self, failed: Sequence[tuple[str, BaseException]]) -> None:
+        self.failed = list(failed)
+        self.error = self.failed[0][1]
+        reasons: dict[str, list[str]] = {}
+        for searched, error in self.failed:
+            names = reasons.setdefault(agent_message(error), [])
+            if searched not in names:
+                names.append(searched)
+        parts = [
+            gettext("the search as %(searches)s failed: %(reason)s")
+            % {"searches": _or_list(names), "reason": reason}
+            for reason, names in reasons.items()
+        ]
+        self.message = gettext(
+            "The lookup failed, so the interaction may have been missed; %(why)s"
+        ) % {"why": " ".join(parts)}
+        super().__init__(self.message)
+
+
+def _or_list(names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(first)s or %(last)s") % {
+        "first": ", ".join(names[:-1]),
+        "last": names[-1],
+    }
+
+
 # Most specific class first: XPlatformTimeout is an XPlatformUnavailable.
 _BY_CLASS: tuple[tuple[type[BaseException], Failure], ...] = (
     (XPlatformTimeout, TIMEOUT),
@@ -144,6 +184,8 @@ def failure_of(error: BaseException) -> Failure:
     """The named failure of an exception; UNKNOWN for anything unexpected."""
     if isinstance(error, PhotoUnavailable):
         return error.failure
+    if isinstance(error, LookupFailed):
+        return failure_of(error.error)
     for cls, failure in _BY_CLASS:
         if isinstance(error, cls):
             return failure
@@ -157,6 +199,8 @@ def error_kind(error: BaseException) -> str:
 
 def agent_message(error: BaseException) -> str:
     """What to tell an agent about a failure, in plain words."""
+    if isinstance(error, LookupFailed):
+        return error.message
     failure = failure_of(error)
     if failure.fixed_message:
         return failure.message

@@ -31,6 +31,10 @@ class Part(Generic[T]):
 
     value: T | None = None
     error: XPlatformError | None = None
+    # Set when the fetch failed and ``value`` is the last good one, read at
+    # ``stale_since``; ``stale_error`` is why it could not be read again.
+    stale_since: datetime | None = None
+    stale_error: XPlatformError | None = None
 
     @property
     def ok(self) -> bool:

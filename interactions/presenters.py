@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
+
 from interactions.errors import NOT_FOUND, agent_message, failure_of
 from interactions.interaction import Interaction, Part, PhotoRef
 from interactions.xplatform.schemas import FlowChoice, FlowSection
@@ -34,6 +36,14 @@ class PartError:
     code: str
     message: str
     not_found: bool = False
+
+
+@dataclass(frozen=True)
+class StaleNote:
+    """A part shown from its last good copy because reading it again failed."""
+
+    since: datetime
+    message: str
 
 
 @dataclass(frozen=True)
@@ -123,10 +133,49 @@ class VariableSetView:
     set_id: str
     rows: list[Variable]
     error: PartError | None = None
+    # What is stale depends on when the page is shown: not stored.
+    stale: StaleNote | None = field(default=None, metadata={"stored": False})
 
     @property
     def not_found(self) -> bool:
         return self.error is not None and self.error.not_found
+
+
+@dataclass(frozen=True)
+class VariableSetGroup:
+    """Variable sets shown as one block: a single set, or several sets that
+    failed the same way (one error naming them all, not the same error
+    repeated for each)."""
+
+    sets: list[VariableSetView]
+
+    @property
+    def merged(self) -> bool:
+        return len(self.sets) > 1
+
+    @property
+    def first(self) -> VariableSetView:
+        return self.sets[0]
+
+    @property
+    def set_ids(self) -> list[str]:
+        return [view.set_id for view in self.sets]
+
+
+def variable_set_groups(views: list[VariableSetView]) -> list[VariableSetGroup]:
+    """The sets in order; failed sets with the same error join the block of
+    the first of them."""
+    groups: list[VariableSetGroup] = []
+    by_error: dict[PartError, VariableSetGroup] = {}
+    for view in views:
+        if view.error is None:
+            groups.append(VariableSetGroup([view]))
+        elif view.error in by_error:
+            by_error[view.error].sets.append(view)
+        else:
+            by_error[view.error] = VariableSetGroup([view])
+            groups.append(by_error[view.error])
+    return groups
 
 
 @dataclass(frozen=True)
@@ -175,6 +224,10 @@ class InteractionPage:
     variable_sets: list[VariableSetView]
     photos: list[Photo]
     summary_text: str = ""
+    # Parts shown from their last good copy (not stored: a stored copy shows
+    # what was read, and when).
+    answers_stale: StaleNote | None = field(default=None, metadata={"stored": False})
+    flow_stale: StaleNote | None = field(default=None, metadata={"stored": False})
 
     @property
     def tz(self) -> ZoneInfo:
@@ -198,6 +251,16 @@ class InteractionPage:
     @property
     def flow_error_message(self) -> str:
         return self.flow_error.message if self.flow_error else ""
+
+    @property
+    def variable_set_groups(self) -> list[VariableSetGroup]:
+        return variable_set_groups(self.variable_sets)
+
+    @property
+    def status_unknown(self) -> bool:
+        """Neither the answers nor the flow could be read: whether the
+        interaction is live, and when it started, is not known."""
+        return self.answers_error is not None and self.flow_error is not None
 
     @property
     def errors(self) -> dict[str, PartError | None]:
@@ -246,6 +309,8 @@ def interaction_page(interaction: Interaction) -> InteractionPage:
         ),
         variable_sets=_variable_sets(interaction),
         photos=[_photo(ref) for ref in interaction.photos],
+        answers_stale=_stale(interaction.summary),
+        flow_stale=_stale(interaction.flow),
     )
     page.summary_text = summary_text(page)
     return page
@@ -258,6 +323,12 @@ def _error(error: BaseException, message: str | None = None) -> PartError:
         message=message or agent_message(error),
         not_found=failure == NOT_FOUND,
     )
+
+
+def _stale(part: Part[Any]) -> StaleNote | None:
+    if part.stale_since is None or part.stale_error is None:
+        return None
+    return StaleNote(part.stale_since, agent_message(part.stale_error))
 
 
 def _part_error(part: Part[Any], not_found_message: str) -> PartError | None:
@@ -372,7 +443,7 @@ def _variable_sets(interaction: Interaction) -> list[VariableSetView]:
                 Variable(v.name, v.value, v.is_set, v.is_structured)
                 for v in part.value.values
             ]
-            views.append(VariableSetView(set_id, rows))
+            views.append(VariableSetView(set_id, rows, stale=_stale(part)))
         elif part.error is not None:
             views.append(VariableSetView(set_id, [], error=_error(part.error)))
     return views
@@ -396,6 +467,16 @@ def _when(moment: datetime | None, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
+def _status_note(page: InteractionPage) -> str:
+    if page.status_unknown:
+        return (
+            " ("
+            + gettext("status unknown: the X-Platform server could not be read")
+            + ")"
+        )
+    return " (live)" if page.live else " (finished)"
+
+
 def summary_text(page: InteractionPage) -> str:
     """A plain-text summary for pasting into a CRM ticket."""
     tz = page.tz
@@ -404,8 +485,7 @@ def summary_text(page: InteractionPage) -> str:
         + (f": {page.flow_name}" if page.flow_name else ""),
         f"Account: {page.account_name}",
         f"Started: {_when(page.started_at, tz)}",
-        f"Last activity: {_when(page.last_activity, tz)}"
-        + (" (live)" if page.live else " (finished)"),
+        f"Last activity: {_when(page.last_activity, tz)}" + _status_note(page),
     ]
     if page.answers:
         lines += ["", "Answers:"]

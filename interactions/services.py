@@ -17,6 +17,7 @@ from interactions.errors import (
     NOT_FOUND,
     AccountUnavailable,
     InteractionNotFound,
+    LookupFailed,
     PhotoUnavailable,
     failure_of,
 )
@@ -52,8 +53,8 @@ def interaction_search(
     """Resolve what an agent typed; one match is fetched ahead for its page.
 
     Records the outcome. Raises InvalidValue (no upstream call),
-    AccountUnavailable, or the XPlatformError of a search whose every
-    attempt failed.
+    AccountUnavailable, or LookupFailed when nothing matched and a search
+    failed upstream.
     """
     access = Access(actor, Action.SEARCH, account, query=query, search_kind=kind)
     try:
@@ -61,7 +62,7 @@ def interaction_search(
     except InvalidValue:
         access.record(Outcome.INVALID)
         raise
-    except (XPlatformError, AccountUnavailable) as exc:
+    except (XPlatformError, AccountUnavailable, LookupFailed) as exc:
         access.record(Outcome.UPSTREAM_ERROR, error=exc)
         raise
     if result.match:
@@ -144,10 +145,13 @@ def interaction_refresh(
     *, actor: Actor, account: XPlatformAccount, unique_id: str, fresh: bool
 ) -> InteractionPage:
     """The page again, for live refresh and section retries; what it shows
-    is kept too, once per change. Raises InvalidValue and AccountUnavailable."""
+    is kept too, once per change. Raises InvalidValue, AccountUnavailable and
+    InteractionNotFound (neither part exists upstream)."""
     interaction = upstream.interaction_fetch(
         account=account, unique_id=unique_id, fresh=fresh
     )
+    if not interaction.found:
+        raise InteractionNotFound(account.name, unique_id)
     page = interaction_page(interaction)
     if interaction.found and (interaction.summary.ok or interaction.flow.ok):
         interaction_snapshot_store(user=actor.user, account=account, page=page)

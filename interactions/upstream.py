@@ -27,6 +27,7 @@ from interactions.errors import (
     BAD_PATH,
     NOT_FOUND,
     AccountUnavailable,
+    LookupFailed,
     PhotoUnavailable,
     agent_message,
     failure_of,
@@ -50,6 +51,9 @@ logger = logging.getLogger(__name__)
 # Cache lifetimes: live interactions change every few seconds.
 LIVE_TTL = 4
 FINISHED_TTL = 120
+# How long the last good copy of a part is kept, to show (marked stale) when
+# reading it again fails: the live window of an interaction.
+LAST_GOOD_TTL = 30 * 60
 PHOTO_TTL = 24 * 3600  # docs/security.md R-PII-03: thumbnail cache 24 hours
 THUMBNAIL_SIZE = 512
 
@@ -104,7 +108,7 @@ def _fetch(account: XPlatformAccount, unique_id: str, *, fresh: bool) -> Interac
     for set_id in set_ids:
         if keys[f"set:{set_id}"] not in cached:
             calls[f"set:{set_id}"] = partial(client.variable_set, unique_id, set_id)
-    fetched = gather(calls)
+    fetched = _with_last_good(account, unique_id, gather(calls))
     parts: dict[str, Part[Any]] = {
         name: _from_cache(cached[key]) if key in cached else fetched[name]
         for name, key in keys.items()
@@ -121,17 +125,49 @@ def _fetch(account: XPlatformAccount, unique_id: str, *, fresh: bool) -> Interac
     if not (interaction.summary.ok or interaction.flow.ok):
         # Nothing found yet: the customer may start the flow any second.
         ttl = LIVE_TTL
-    # Values and "not found" answers are cached; failures are not, so the
-    # next view retries them.
+    # Values and "not found" answers are cached; failures (also those shown
+    # from their last good copy) are not, so the next view retries them.
     cache.set_many(
         {
             keys[name]: part.value if part.ok else _NOT_FOUND
             for name, part in fetched.items()
-            if part.ok or part.not_found
+            if (part.ok and part.stale_since is None) or part.not_found
         },
         timeout=ttl,
     )
     return interaction
+
+
+def _with_last_good(
+    account: XPlatformAccount, unique_id: str, fetched: dict[str, Part[Any]]
+) -> dict[str, Part[Any]]:
+    """The fetched parts, a failed one replaced by its last good copy (marked
+    stale) when there is one; good ones kept as the last good copy.
+
+    A part that fails keeps the data the agent already saw instead of
+    blanking it, and a retry of one section never turns a good section
+    into an error (issue 10).
+    """
+    keys = {name: cache_key(account, unique_id, "last-good", name) for name in fetched}
+    failed = [
+        name
+        for name, part in fetched.items()
+        if part.error is not None and not part.not_found
+    ]
+    last_good = cache.get_many([keys[name] for name in failed]) if failed else {}
+    now = timezone.now()
+    good = {keys[name]: (part.value, now) for name, part in fetched.items() if part.ok}
+    if good:
+        cache.set_many(good, timeout=LAST_GOOD_TTL)
+    parts = dict(fetched)
+    for name in failed:
+        kept = last_good.get(keys[name])
+        if kept is not None:
+            value, since = kept
+            parts[name] = Part(
+                value=value, stale_since=since, stale_error=fetched[name].error
+            )
+    return parts
 
 
 def interaction_fetch(
@@ -216,20 +252,25 @@ def interaction_lookup(
     """
     parsed = parse_query(query, kind)
     client = get_client(account)
+    attempts = {f"{n}:{a.method.name}": a for n, a in enumerate(parsed.attempts)}
     calls = {
-        f"{n}:{a.method.name}": _attempt_call(account, client, a.method, a.value)
-        for n, a in enumerate(parsed.attempts)
+        name: _attempt_call(account, client, a.method, a.value)
+        for name, a in attempts.items()
     }
     result = LookupResult(query=parsed)
-    for part in gather(calls, pool_name="fetches").values():
+    failed: list[tuple[str, BaseException]] = []
+    for name, part in gather(calls, pool_name="fetches").items():
         if part.ok and part.value is not None:
             for unique_id in part.value:
                 if unique_id not in result.unique_ids:
                     result.unique_ids.append(unique_id)
         elif part.error is not None and not part.not_found:
             result.errors.append(part.error)
-    if not result.unique_ids and result.errors and len(result.errors) == len(calls):
-        raise result.errors[0]
+            failed.append((attempts[name].method.value, part.error))
+    if not result.unique_ids and failed:
+        # Nothing found is no answer when a search failed: it may have
+        # held the interaction (issue 10).
+        raise LookupFailed(failed)
     if len(result.unique_ids) > 1:
         result.candidates = _candidates(account, result.unique_ids)
     return result
@@ -284,6 +325,13 @@ def photo_render(
         return rendered["thumb" if size == "thumb" else "full"]
     interaction = interaction_fetch(account=account, unique_id=unique_id)
     ref = next((p for p in interaction.photos if p.key == key), None)
+    flow_error = interaction.flow.error
+    if ref is None and flow_error is not None and not interaction.flow.not_found:
+        # The photos are listed in the flow: when the flow cannot be read,
+        # its failure is the reason, not a photo that does not exist.
+        raise PhotoUnavailable(
+            agent_message(flow_error), failure=failure_of(flow_error)
+        )
     if ref is None:
         raise PhotoUnavailable(
             "This photo is not part of the interaction.", failure=NOT_FOUND

@@ -19,10 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 from interactions import images, roles, selectors, services
 from interactions.access_log import Actor
 from interactions.errors import (
+    NOT_FOUND,
     AccountUnavailable,
     InteractionNotFound,
+    LookupFailed,
     PhotoUnavailable,
     agent_message,
+    failure_of,
 )
 from interactions.forms import LookupForm
 from interactions.interaction import LookupResult
@@ -90,8 +93,12 @@ def lookup(request: HttpRequest) -> HttpResponse:
     except InvalidValue as exc:
         form.add_error("query", exc.message)
         return _home(request, form, status=400)
-    except (XPlatformError, AccountUnavailable) as exc:
-        return _home(request, form, status=502, lookup_error=agent_message(exc))
+    except AccountUnavailable as exc:
+        # The console cannot use its own stored key: its failure, a 503.
+        return _home(request, form, status=503, lookup_error=exc.message)
+    except (XPlatformError, LookupFailed) as exc:
+        # The page worked: the upstream failure is in it (issue 10).
+        return _home(request, form, lookup_error=agent_message(exc))
     return _lookup_answer(request, form, result)
 
 
@@ -182,6 +189,8 @@ def live(request: HttpRequest, slug: str, unique_id: str) -> JsonResponse:
         )
     except InvalidValue:
         raise Http404("No such interaction.") from None
+    except InteractionNotFound as exc:
+        return JsonResponse({"error": exc.message}, status=404)
     except AccountUnavailable as exc:
         return JsonResponse({"error": exc.message}, status=503)
     return JsonResponse(_live_body(request, account, _console_photo_urls(page)))
@@ -218,6 +227,8 @@ def photo(
         raise Http404("No such photo.") from None
     except (PhotoUnavailable, AccountUnavailable) as exc:
         reason = agent_message(exc)
+        if failure_of(exc) == NOT_FOUND:
+            return _photo_not_found(reason)
         placeholder = images.placeholder_image(
             reason, size=512 if size == "thumb" else 1024
         )
@@ -225,6 +236,16 @@ def photo(
         response["X-Photo-Error"] = reason.encode("ascii", "replace").decode()
         return response
     return image_response(rendered)
+
+
+def _photo_not_found(reason: str) -> HttpResponse:
+    """A photo that does not exist is a 404 with the reason, never an image."""
+    response = HttpResponse(
+        reason, status=404, content_type="text/plain; charset=utf-8"
+    )
+    response["X-Photo-Error"] = reason.encode("ascii", "replace").decode()
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def image_response(image: images.RenderedImage) -> HttpResponse:

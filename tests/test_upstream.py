@@ -138,8 +138,10 @@ def test_lookup_by_shared_phone_returns_candidates_newest_first(account):
 
 def test_lookup_when_every_attempt_fails_raises(account, simulator):
     simulator.faults.fail("uniqueId", status=500, times=None)
-    with pytest.raises(XPlatformUnavailable):
+    with pytest.raises(errors.LookupFailed) as failed:
         upstream.interaction_lookup(account=account, query="0407013", kind="dtmf")
+    assert isinstance(failed.value.error, XPlatformUnavailable)
+    assert errors.failure_of(failed.value) == errors.UNAVAILABLE
 
 
 def test_not_found_interaction_is_asked_again_after_a_few_seconds(

@@ -435,7 +435,7 @@ REST_FRAMEWORK: dict[str, Any] = {
     # JSON only; the browsable API only in the local demo (xpc.E006).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["interactions.api.parsers.ConsoleJSONParser"],
     "EXCEPTION_HANDLER": "interactions.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Per-user limits (R-AC-04); views name their scope. The pages' limiter,

@@ -17,8 +17,10 @@ __all__ = [
     "CandidateSerializer",
     "ErrorResponseSerializer",
     "PartErrorSerializer",
+    "PartsStaleSerializer",
     "PhotoSerializer",
     "SnapshotPhotoSerializer",
+    "StaleSerializer",
     "StepSerializer",
     "TextField",
     "VariableSetSerializer",
@@ -192,12 +194,26 @@ class VariableSerializer(serializers.Serializer[Any]):
         ref_name = "Variable"
 
 
+class StaleSerializer(serializers.Serializer[Any]):
+    """A part given from its last good copy because reading it again failed."""
+
+    since = serializers.DateTimeField(help_text="When the copy was read.")
+    message = serializers.CharField(help_text="Why it could not be read again.")
+
+    class Meta:
+        ref_name = "Stale"
+
+
 class VariableSetSerializer(serializers.Serializer[Any]):
     set_id = serializers.CharField()
     rows = VariableSerializer(many=True)
     not_found = serializers.BooleanField()
     error = PartErrorSerializer(
         allow_null=True, help_text="Set when this set failed upstream."
+    )
+    stale = StaleSerializer(
+        allow_null=True,
+        help_text="Set when the rows are the last good copy: reading failed.",
     )
 
     class Meta:
@@ -233,6 +249,22 @@ class PartErrorsSerializer(serializers.Serializer[Any]):
 
     class Meta:
         ref_name = "PartErrors"
+
+
+class PartsStaleSerializer(serializers.Serializer[Any]):
+    summary = StaleSerializer(
+        source="answers_stale",
+        allow_null=True,
+        help_text="Set when the answers are the last good copy.",
+    )
+    flow = StaleSerializer(
+        source="flow_stale",
+        allow_null=True,
+        help_text="Set when the steps and photos are the last good copy.",
+    )
+
+    class Meta:
+        ref_name = "PartsStale"
 
 
 class OptionalURLField(serializers.URLField):

@@ -44,6 +44,7 @@ from interactions.api.serializers import (
     CandidateSerializer,
     PartErrorSerializer,
     PartErrorsSerializer,
+    PartsStaleSerializer,
     PhotoSerializer,
     StepSerializer,
     TextField,
@@ -236,6 +237,11 @@ class InteractionDetailApi(ConsoleApiView):
         photos = PhotoSerializer(many=True)
         errors = PartErrorsSerializer(  # type: ignore[assignment]
             help_text="Parts that failed upstream; the rest is still shown."
+        )
+        stale = PartsStaleSerializer(
+            source="*",
+            help_text="Parts given from their last good copy because reading "
+            "them again failed (issue 10).",
         )
 
         class Meta:

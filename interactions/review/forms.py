@@ -3,16 +3,29 @@ the API (which reads the same query parameters)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
 
 from interactions import selectors
 from interactions.models import InteractionAccess, XPlatformAccount
 
 Outcome = InteractionAccess.Outcome
 Action = InteractionAccess.Action
+
+# Days a filter may name: the end of a day is a time zone away from UTC, and
+# 9999-12-31 or 0001-01-01 would overflow the date range (issue 10).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(9998, 12, 31)
+_DAY_RANGE = _("Choose a day between 1900-01-01 and 9998-12-31.")
+_DAY_VALIDATORS = [
+    MinValueValidator(FIRST_DAY, message=_DAY_RANGE),
+    MaxValueValidator(LAST_DAY, message=_DAY_RANGE),
+]
 
 
 class HistoryFilterForm(forms.Form):
@@ -47,11 +60,13 @@ class HistoryFilterForm(forms.Form):
     date_from = forms.DateField(
         label="From",
         required=False,
+        validators=_DAY_VALIDATORS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
         label="To",
         required=False,
+        validators=_DAY_VALIDATORS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     outcome = forms.ChoiceField(

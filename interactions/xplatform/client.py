@@ -425,8 +425,11 @@ class XPlatformClient:
             breaker_for(self.account.base_url, self.policy) if use_breaker else None
         )
         if breaker is not None and breaker.is_refusing():
+            # Nothing retries on its own (a finished page never refreshes):
+            # say when a call is made again, not that one is under way.
             error = XPlatformUnavailable(
-                "The X-Platform server is unavailable; retrying in about "
+                "The X-Platform server failed several times in a row; the "
+                "console calls it again in about "
                 f"{format_seconds(breaker.reset_timeout)} s."
             )
             call.finish(error, refused="breaker_open")

@@ -77,6 +77,8 @@
       var kind = node.getAttribute("data-local");
       node.textContent = kind === "time"
         ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
+        : kind === "hm"
+        ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
         : date.toLocaleString([], { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
       node.title = date.toString();
     });
@@ -110,6 +112,8 @@
       var reason = response.headers.get("X-Photo-Error");
       var type = response.headers.get("Content-Type") || "";
       if (!response.ok || type.indexOf("image/") !== 0) {
+        // A photo that does not exist is a 404 with its reason.
+        if (reason && !response.redirected) throw new Error(reason);
         // A signed-out session lands on the login page; a server error has no image.
         throw new Error(response.redirected || type.indexOf("text/html") === 0
           ? "your session has ended; reload the page and sign in again."
@@ -209,7 +213,39 @@
     return found;
   }
 
+  /* A section that came back as an error while the page shows its data
+     keeps the data, marked stale: a retry of one section, or a passing
+     failure, never replaces good data with an error. */
+  function sectionFailure(html) {
+    var holder = document.createElement("template");
+    holder.innerHTML = html;
+    var error = holder.content.querySelector("[data-failed]");
+    return error && !holder.content.querySelector("table, ol, ul") ? error : null;
+  }
+
+  function hasData(target) {
+    return !target.querySelector("[data-failed]") && !!target.querySelector("table, ol, ul");
+  }
+
+  function markStale(target, error) {
+    var note = target.querySelector(".stale-note[data-client]");
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "alert alert-warn stale-note";
+      note.setAttribute("role", "status");
+      note.setAttribute("data-client", "");
+      target.insertBefore(note, target.firstChild);
+    }
+    var since = new Date(Number(target.getAttribute("data-updated")) || Date.now());
+    var reason = error.matches("p") ? error : error.querySelector("p");
+    // The failure's own words, without its "Answers unavailable:" label.
+    note.textContent = "Stale since " +
+      since.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) +
+      ": this could not be read again. " + (reason ? reason.textContent.replace(/^[^:]*:\s*/, "") : "");
+  }
+
   function swap(data) {
+    var now = String(Date.now());
     var before = {
       steps: keys(root, ".timeline .step", "data-step"),
       photos: keys(root, ".photo", "data-key"),
@@ -218,8 +254,20 @@
     Object.keys(data.sections).forEach(function (name) {
       var target = root.querySelector('[data-section="' + name + '"]');
       var digest = data.digests ? data.digests[name] : null;
-      if (!target || (digest && target.getAttribute("data-digest") === digest)) return;
+      if (!target) return;
+      var error = sectionFailure(data.sections[name]);
+      if (error && hasData(target)) {
+        markStale(target, error);
+        return;
+      }
+      if (digest && target.getAttribute("data-digest") === digest) {
+        var stale = target.querySelector(".stale-note[data-client]");
+        if (stale) stale.remove();
+        target.setAttribute("data-updated", now);
+        return;
+      }
       target.innerHTML = data.sections[name];
+      target.setAttribute("data-updated", now);
       if (digest) target.setAttribute("data-digest", digest);
       renderTimes(target);
       if (name === "photos") {
@@ -278,6 +326,9 @@
   }
 
   if (root) {
+    root.querySelectorAll("[data-section]").forEach(function (section) {
+      section.setAttribute("data-updated", String(Date.now()));
+    });
     document.addEventListener("click", function (event) {
       var retry = event.target.closest ? event.target.closest("[data-retry]") : null;
       if (!retry) return;

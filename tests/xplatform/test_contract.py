@@ -580,6 +580,6 @@ def test_breaker_opens_on_a_failing_simulator(simulator):
         with pytest.raises(XPlatformUnavailable):
             client.summary(LEADING_ZERO_UNIQUE_ID)
     simulator.faults.clear()
-    with pytest.raises(XPlatformUnavailable, match="retrying in about 30 s"):
+    with pytest.raises(XPlatformUnavailable, match="calls it again in about 30 s"):
         client.summary(LEADING_ZERO_UNIQUE_ID)
     assert len(simulator.hits) == 5
