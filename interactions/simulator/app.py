@@ -66,6 +66,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from interactions.simulator.clock import Clock, SystemClock
+from interactions.simulator.control import (
+    AccountControls,
+    ControlEndpoint,
+    is_control_path,
+    merge_plans,
+)
 from interactions.simulator.fault_responses import ConnectionReset, FaultResponses
 from interactions.simulator.faults import FaultPlan, Faults
 from interactions.simulator.methods import ApiMethods
@@ -141,11 +147,17 @@ class SimulatorApp:
         faults: Faults,
         clock: Clock,
         unique_id_text_plain: bool = False,
+        control: bool = False,
+        generated: bool = False,
     ) -> None:
         self.dataset = dataset
         self.faults = faults
         self.clock = clock
         self.unique_id_text_plain = unique_id_text_plain
+        self.generated = generated
+        # Per-account settings; reachable over HTTP only with ``control``.
+        self.controls = AccountControls()
+        self._control = ControlEndpoint(self.controls, dataset, enabled=control)
         self._hits: list[Hit] = []
         self._hits_lock = threading.Lock()
         self._methods = ApiMethods(self)
@@ -171,6 +183,10 @@ class SimulatorApp:
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
         request = parse_request(environ)
+        if is_control_path(request):
+            response = self._control.respond(request, environ)
+            _log_request(request, "(control)", str(response.status))
+            return self._start(response, start_response)
         route = request.route()
         api_method = route.api_method if route else None
         with self._hits_lock:
@@ -184,7 +200,14 @@ class SimulatorApp:
                     at=time.time(),
                 )
             )
-        plan = self.faults.plan(api_method) if api_method else FaultPlan()
+        plan = (
+            merge_plans(
+                self.faults.plan(api_method),
+                self.controls.plan(request.account_id, api_method),
+            )
+            if api_method
+            else FaultPlan()
+        )
         if plan.delay:
             self.faults.sleep(plan.delay)
         try:
@@ -254,16 +277,23 @@ def make_app(
     faults: Faults,
     clock: Clock | None = None,
     unique_id_text_plain: bool = False,
+    control: bool = False,
+    generated: bool = False,
 ) -> SimulatorApp:
     """Build the simulator's WSGI callable.
 
     ``clock`` defaults to the wall clock (the simulator starts now);
     ``unique_id_text_plain`` makes unique-ID lookups answer ``text/plain``
-    for the whole run (decision a), like ``faults.unique_id_text_plain``.
+    for the whole run (decision a), like ``faults.unique_id_text_plain``;
+    ``control`` opens the loopback control endpoint
+    (:mod:`~interactions.simulator.control`) and ``generated`` answers the
+    generated interactions of :mod:`~interactions.simulator.generated`.
     """
     return SimulatorApp(
         dataset=dataset,
         faults=faults,
         clock=clock if clock is not None else SystemClock(),
         unique_id_text_plain=unique_id_text_plain,
+        control=control,
+        generated=generated,
     )

@@ -19,6 +19,10 @@ from urllib.parse import unquote
 from interactions.simulator import render
 from interactions.simulator.clock import Clock
 from interactions.simulator.faults import Faults
+from interactions.simulator.generated import (
+    generated_interaction,
+    generated_unique_id_for,
+)
 from interactions.simulator.model import (
     RECENT_WINDOW,
     Dataset,
@@ -26,7 +30,7 @@ from interactions.simulator.model import (
     Instance,
     Snapshot,
 )
-from interactions.simulator.photos import Photo
+from interactions.simulator.photos import Photo, PhotoLibrary
 from interactions.simulator.request import (
     CONTROL,
     MAX_IMG_PATH_SEGMENT,
@@ -57,6 +61,7 @@ class SimulatorState(Protocol):
     clock: Clock
     faults: Faults
     unique_id_text_plain: bool
+    generated: bool
 
 
 class ApiMethods:
@@ -146,6 +151,9 @@ class ApiMethods:
             for s in self._snapshots(account)
             if kind is not None and s.instance.attributes.get(kind) == route.value
         ]
+        if not ids and self._app.generated:
+            generated = generated_unique_id_for(route.value)
+            ids = [generated] if generated else []
         if not ids:
             return text_response(404, "interaction was not found")
         if self._app.unique_id_text_plain or self._app.faults.unique_id_text_plain:
@@ -158,7 +166,7 @@ class ApiMethods:
         self, account: DemoAccount, route: Route, request: Request
     ) -> Snapshot | Response:
         if not route.by_attribute:
-            instance = self._app.dataset.instance(account.account_id, route.value)
+            instance, _ = self._instance(account, route.value)
             snapshot = self._snapshot_of(instance)
             if snapshot is None:
                 return text_response(404, "interaction was not found")
@@ -176,7 +184,28 @@ class ApiMethods:
                 continue
             if wider or snapshot.live or snapshot.last_activity >= horizon:
                 return snapshot
+        generated = (
+            generated_unique_id_for(route.value) if self._app.generated else None
+        )
+        if generated is not None:
+            snapshot = self._snapshot_of(self._instance(account, generated)[0])
+            if snapshot is not None:
+                return snapshot
         return text_response(404, "interaction was not found")
+
+    def _instance(
+        self, account: DemoAccount, unique_id: str
+    ) -> tuple[Instance | None, PhotoLibrary]:
+        """A seeded instance, or a generated one (``--generated``), and its photos."""
+        instance = self._app.dataset.instance(account.account_id, unique_id)
+        if instance is not None or not self._app.generated:
+            return instance, self._app.dataset.photos
+        generated = generated_interaction(
+            unique_id, account.account_id, account.time_zone
+        )
+        if generated is None:
+            return None, self._app.dataset.photos
+        return generated.instance, generated.photos
 
     def _snapshot_of(self, instance: Instance | None) -> Snapshot | None:
         if instance is None:
@@ -196,15 +225,14 @@ class ApiMethods:
         max_size = int(max_size_text)
         if max_size < 1:
             return bad_parameter("maxSize")
-        snapshot = self._snapshot_of(
-            self._app.dataset.instance(account.account_id, route.value)
-        )
+        instance, photos = self._instance(account, route.value)
+        snapshot = self._snapshot_of(instance)
         if snapshot is None:
             return text_response(404, "photo was not found")
         path = _match_photo_path(img_path, snapshot.photo_paths)
-        if path is None or path not in self._app.dataset.photos:
+        if path is None or path not in photos:
             return text_response(404, "photo was not found")
-        photo = self._app.dataset.photos.scaled(path, max_size)
+        photo = photos.scaled(path, max_size)
         return _photo_response(photo)
 
 

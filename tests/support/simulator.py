@@ -10,8 +10,12 @@ Use it from any test module through ``tests/conftest.py``::
         assert len(simulator.hits) == 3
 
 Each test gets its own server on a free loopback port, fresh faults, an empty
-hit list and a ``ManualClock`` at ``clock.DEFAULT_START``. The dataset (and
-its lazily drawn photos) is built once per test session and shared.
+hit list and a ``ManualClock`` at ``clock.DEFAULT_START``. The control
+endpoint is on (``simulator.control(account, latency_ms=..., faults=...)``
+switches one account over HTTP, as a benchmark would);
+``running_simulator(generated=True)`` also answers generated interactions.
+The dataset (and its lazily drawn photos) is built once per test session and
+shared.
 """
 
 from __future__ import annotations
@@ -102,6 +106,24 @@ class RunningSimulator:
     def clear_hits(self) -> None:
         self.app.clear_hits()
 
+    def control(
+        self,
+        account_id: str,
+        *,
+        latency_ms: int = 0,
+        faults: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Replace one account's latency and faults over ``POST /_control``."""
+        response = self.request(
+            f"/_control/accounts/{account_id}",
+            method="POST",
+            body=json.dumps({"latency_ms": latency_ms, "faults": dict(faults or {})}),
+            headers={"Content-Type": "application/json"},
+        )
+        if response.status != 200:
+            raise AssertionError(f"control refused: {response.status} {response.text}")
+        return response.json()
+
     def account_url(self, account_id: str, version: str = "2") -> str:
         """The URL prefix of one account: ``.../version/{version}/account/{id}``."""
         return f"{self.base_url}/interact/agent/version/{version}/account/{account_id}"
@@ -122,9 +144,21 @@ class RunningSimulator:
         """
         sent: dict[str, str] = account_headers(account) if account else {}
         sent.update(headers or {})
+        return self.request(path, headers=sent, method=method, timeout=timeout)
+
+    def request(
+        self,
+        path: str,
+        *,
+        method: str = "GET",
+        body: str | bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 10.0,
+    ) -> SimulatorResponse:
+        """Send one raw request (with a body, if any) to the simulator."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
-            connection.request(method, path, headers=sent)
+            connection.request(method, path, body=body, headers=dict(headers or {}))
             response = connection.getresponse()
             return SimulatorResponse(response.status, response.headers, response.read())
         finally:
@@ -138,6 +172,8 @@ def running_simulator(
     clock: ManualClock | None = None,
     dataset: Dataset | None = None,
     unique_id_text_plain: bool = False,
+    control: bool = True,
+    generated: bool = False,
 ) -> Iterator[RunningSimulator]:
     """Start a simulator on a free loopback port; stop it on exit."""
     faults = faults if faults is not None else Faults()
@@ -148,6 +184,8 @@ def running_simulator(
         faults=faults,
         clock=clock,
         unique_id_text_plain=unique_id_text_plain,
+        control=control,
+        generated=generated,
     )
     server = serve(app, host="127.0.0.1", port=0, poll_interval=0.01)
     try:

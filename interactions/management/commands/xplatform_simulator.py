@@ -65,6 +65,18 @@ class Command(BaseCommand):
             "uses 120); 0 runs it once.",
         )
         parser.add_argument(
+            "--control",
+            action="store_true",
+            help="Open the control endpoint /_control (loopback peers only) to "
+            "switch per-account latency and faults while running.",
+        )
+        parser.add_argument(
+            "--generated",
+            action="store_true",
+            help="Answer any unique ID gen-<digits> and any phone number "
+            "NPA-555-2XXX with a generated interaction.",
+        )
+        parser.add_argument(
             "--unique-id-text-plain",
             action="store_true",
             help="Answer unique-ID lookups as text/plain instead of JSON.",
@@ -89,7 +101,13 @@ class Command(BaseCommand):
             if options["live_cycle"]
             else SystemClock()
         )
-        app = make_app(dataset=dataset, faults=faults, clock=clock)
+        app = make_app(
+            dataset=dataset,
+            faults=faults,
+            clock=clock,
+            control=options["control"],
+            generated=options["generated"],
+        )
         try:
             server = serve(app, host=options["host"], port=options["port"])
         except OSError as error:
@@ -99,7 +117,12 @@ class Command(BaseCommand):
         # Draw the photos now rather than on the first request (the 12 MP one
         # takes about a second).
         threading.Thread(target=dataset.photos.warm, daemon=True).start()
-        self._banner(server, faults)
+        self._banner(
+            server,
+            faults,
+            control=options["control"],
+            generated=options["generated"],
+        )
         if options["live_cycle"]:
             self.stdout.write(
                 f"It starts again every {options['live_cycle']:g} s (--live-cycle)."
@@ -115,7 +138,14 @@ class Command(BaseCommand):
             with contextlib.suppress(KeyboardInterrupt):
                 server.shutdown()
 
-    def _banner(self, server: SimulatorServer, faults: Faults) -> None:
+    def _banner(
+        self,
+        server: SimulatorServer,
+        faults: Faults,
+        *,
+        control: bool = False,
+        generated: bool = False,
+    ) -> None:
         self.stdout.write(f"X-Platform simulator serving on {server.base_url}")
         self.stdout.write("Demo accounts (API version 2; 1, v1 and v2 also work):")
         for account in DEMO_ACCOUNTS:
@@ -134,6 +164,15 @@ class Command(BaseCommand):
         )
         for rule in faults.active():
             self.stdout.write(f"Fault on: {rule.kind} ({rule.method})")
+        if control:
+            self.stdout.write(
+                f"Control endpoint (loopback only): {server.base_url}/_control"
+            )
+        if generated:
+            self.stdout.write(
+                "Generated interactions: unique IDs gen-<digits>, "
+                "phone numbers NPA-555-2XXX."
+            )
         if faults.unique_id_text_plain:
             self.stdout.write("Unique-ID lookups answer text/plain.")
         self.stdout.write("Quit with CONTROL-C.")
