@@ -195,3 +195,37 @@ def test_command_text_plain_and_faults(monkeypatch):
 def test_command_refuses_an_unknown_fault():
     with pytest.raises(CommandError, match="unknown fault"):
         call_command("xplatform_simulator", "--port", "0", "--fault", "explode")
+
+
+def test_command_control_and_generated(monkeypatch):
+    statuses: dict[str, list[int]] = {}
+
+    def fake_wait(server: SimulatorServer) -> None:
+        found = []
+        for path, headers in (
+            ("/_control", {}),
+            (
+                f"/interact/agent/version/2/account/{ACME}/interactiondata/gen-1/summary",
+                account_headers(ACME),
+            ),
+        ):
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+            connection.request("GET", path, headers=headers)
+            found.append(connection.getresponse().status)
+            connection.close()
+        statuses[str(len(statuses))] = found
+
+    monkeypatch.setattr(
+        "interactions.management.commands.xplatform_simulator.wait_for_interrupt",
+        fake_wait,
+    )
+    out = io.StringIO()
+    call_command(
+        "xplatform_simulator", "--port", "0", "--control", "--generated", stdout=out
+    )
+    assert "/_control" in out.getvalue()
+    assert "gen-<digits>" in out.getvalue()
+    plain = io.StringIO()
+    call_command("xplatform_simulator", "--port", "0", stdout=plain)
+    assert "/_control" not in plain.getvalue()
+    assert statuses == {"0": [200, 200], "1": [404, 404]}
