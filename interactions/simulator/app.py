@@ -41,6 +41,13 @@ Simulator assumptions beyond the docs:
 - Caller-attribute matching, ``widerSearch`` and the time window are
   described in :mod:`interactions.simulator.data`.
 
+With ``control=True`` (``--control``) the paths under ``/_control`` switch
+latency and faults per account while the simulator runs, for loopback peers
+only (:mod:`~interactions.simulator.control`); with ``generated=True``
+(``--generated``) unique IDs ``gen-<digits>`` and phone numbers
+``NPA-555-2XXX`` answer generated interactions
+(:mod:`~interactions.simulator.generated`).
+
 Every request is logged once, with its API method (never the path, which
 may hold a phone number), status and the ``X-Request-ID`` it came with, so
 a console request can be followed into the simulator's log.

@@ -46,6 +46,7 @@ def a_generated_id_with_a_photo() -> tuple[str, str]:
 
 def test_generated_ids_are_deterministic(generated):
     first = [full_flow(generated, f"gen-{n}") for n in range(1, 6)]
+    generated_interaction.cache_clear()  # as if in another process
     with running_simulator(generated=True) as another:
         again = [full_flow(another, f"gen-{n}") for n in range(1, 6)]
     assert first == again
