@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from interactions.fields import CredentialDecryptError
 from interactions.xplatform.errors import (
     XPlatformAuthError,
+    XPlatformBusy,
     XPlatformError,
     XPlatformNotFound,
     XPlatformResponseError,
@@ -52,6 +53,9 @@ BAD_CREDENTIALS = Failure(
     "An administrator has to check the application key.",
     fixed_message=True,
 )
+# The account's share of concurrent upstream calls was full: refused
+# without calling (interactions/xplatform/bulkhead.py).
+BUSY = Failure("busy", "upstream_busy", 503, XPlatformBusy.default_message)
 NOT_FOUND = Failure("not_found", "not_found", 404, XPlatformNotFound.default_message)
 BAD_RESPONSE = Failure(
     "bad_response", "upstream_bad_response", 502, XPlatformResponseError.default_message
@@ -85,6 +89,7 @@ UNKNOWN = Failure(
 FAILURES: tuple[Failure, ...] = (
     TIMEOUT,
     UNAVAILABLE,
+    BUSY,
     BAD_CREDENTIALS,
     NOT_FOUND,
     BAD_RESPONSE,
@@ -166,8 +171,10 @@ def _or_list(names: list[str]) -> str:
     }
 
 
-# Most specific class first: XPlatformTimeout is an XPlatformUnavailable.
+# Most specific class first: XPlatformTimeout and XPlatformBusy are
+# XPlatformUnavailable.
 _BY_CLASS: tuple[tuple[type[BaseException], Failure], ...] = (
+    (XPlatformBusy, BUSY),
     (XPlatformTimeout, TIMEOUT),
     (XPlatformUnavailable, UNAVAILABLE),
     (XPlatformAuthError, BAD_CREDENTIALS),

@@ -8,21 +8,43 @@ process wait for the first instead of calling again.
 Each call runs in a copy of the caller's context, so the request ID
 (``xplatform.context``) reaches the pooled threads: their log lines and
 upstream calls carry the ID of the request they work for.
+
+One deadline per request (issue 10): ``gather`` waits for its parts at most
+until the request deadline (``xplatform.context.bound_deadline``, bound by
+the request middleware; ``XPC_REQUEST_DEADLINE`` from the first ``gather``
+when none is bound). A part not back by then becomes a timeout with a plain
+message and the page is served without it; a call still queued is cancelled,
+and one that a thread picks up after the deadline is not started. Each
+upstream call's own deadline is cut to the request's (``xplatform.fetch``).
+
+Bulkheads: given an account's ``bulkhead``, ``gather`` takes a slot for each
+call in the caller's thread before handing it to the pool, so one account
+never holds more than its share of the pool's threads; a call whose account
+has no slot free within a short wait fails fast with ``XPlatformBusy``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
 from django.conf import settings
 
 from interactions import metrics
 from interactions.interaction import Part
-from interactions.xplatform.errors import XPlatformError
+from interactions.xplatform.bulkhead import Bulkhead, holding_slot, wait_until
+from interactions.xplatform.context import (
+    Deadline,
+    bound_deadline,
+    current_deadline,
+)
+from interactions.xplatform.errors import XPlatformError, request_timeout
 
 T = TypeVar("T")
 
@@ -60,7 +82,16 @@ class SingleFlight:
                 self._calls[key] = future
         metrics.single_flight(leader=owner)
         if not owner:
-            result: T = future.result()
+            deadline = current_deadline()
+            try:
+                result: T = future.result(
+                    timeout=None if deadline is None else max(0, deadline.remaining())
+                )
+            except FutureTimeout:
+                # The first caller's deadline is later than ours: run it
+                # ourselves with the time we have left (parts past it come
+                # back as timeouts, without calling upstream).
+                return fn()
             return result
         try:
             value = fn()
@@ -78,19 +109,68 @@ class SingleFlight:
 flights = SingleFlight()
 
 
+@contextlib.contextmanager
+def request_deadline() -> Iterator[Deadline]:
+    """The bound request deadline, or one of ``XPC_REQUEST_DEADLINE`` from now."""
+    with bound_deadline(float(settings.XPC_REQUEST_DEADLINE)) as deadline:
+        yield deadline
+
+
+def _run(fn: Callable[[], T], deadline: Deadline, held: bool) -> T:
+    """One call in a pool thread: not started once the deadline has passed."""
+    if deadline.remaining() <= 0:
+        raise request_timeout(deadline.seconds)
+    if not held:
+        return fn()
+    with holding_slot():
+        return fn()
+
+
+def _releaser(bulkhead: Bulkhead) -> Callable[[Future[Any]], None]:
+    def release(_future: Future[Any]) -> None:
+        bulkhead.release()
+
+    return release
+
+
 def gather(
-    calls: dict[str, Callable[[], Any]], *, pool_name: str = "calls"
+    calls: dict[str, Callable[[], Any]],
+    *,
+    pool_name: str = "calls",
+    bulkhead: Bulkhead | None = None,
 ) -> dict[str, Part[Any]]:
-    """Run independent upstream calls in parallel; each gets its own Part."""
-    # One copy per call: a context can be entered by one thread at a time.
-    futures = {
-        name: pool(pool_name).submit(contextvars.copy_context().run, fn)
-        for name, fn in calls.items()
-    }
+    """Run independent upstream calls in parallel; each gets its own Part.
+
+    Waits at most until the request deadline. With ``bulkhead``, each call
+    holds one of the account's slots from before it is queued until it ends.
+    """
     results: dict[str, Part[Any]] = {}
-    for name, future in futures.items():
-        try:
-            results[name] = Part(value=future.result())
-        except XPlatformError as exc:
-            results[name] = Part(error=exc)
-    return results
+    with request_deadline() as deadline:
+        futures: dict[str, Future[Any]] = {}
+        started = time.monotonic()
+        for name, fn in calls.items():
+            if bulkhead is not None:
+                try:
+                    bulkhead.acquire(wait_until(started))
+                except XPlatformError as exc:
+                    results[name] = Part(error=exc)
+                    continue
+            # One copy per call: a context can be entered by one thread at a time.
+            future = pool(pool_name).submit(
+                contextvars.copy_context().run, _run, fn, deadline, bulkhead is not None
+            )
+            if bulkhead is not None:
+                # Also when the call is cancelled before it started.
+                future.add_done_callback(_releaser(bulkhead))
+            futures[name] = future
+        for name, future in futures.items():
+            try:
+                value = future.result(timeout=max(0, deadline.remaining()))
+            except FutureTimeout:
+                future.cancel()  # still queued: never started
+                results[name] = Part(error=request_timeout(deadline.seconds))
+            except XPlatformError as exc:
+                results[name] = Part(error=exc)
+            else:
+                results[name] = Part(value=value)
+    return {name: results[name] for name in calls}

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 
 from interactions import metrics
 from interactions.client_address import client_ip, via_trusted_proxy
-from interactions.xplatform.context import bound_request_id
+from interactions.xplatform.context import bound_deadline, bound_request_id
 
 _LAST_SEEN = "xpc_last_seen"
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -46,7 +46,11 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_of(request)
-        with bound_request_id(request_id):
+        # One deadline per request for its upstream work (interactions/fanout.py).
+        with (
+            bound_request_id(request_id),
+            bound_deadline(float(settings.XPC_REQUEST_DEADLINE)),
+        ):
             response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response

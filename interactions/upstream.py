@@ -108,7 +108,9 @@ def _fetch(account: XPlatformAccount, unique_id: str, *, fresh: bool) -> Interac
     for set_id in set_ids:
         if keys[f"set:{set_id}"] not in cached:
             calls[f"set:{set_id}"] = partial(client.variable_set, unique_id, set_id)
-    fetched = _with_last_good(account, unique_id, gather(calls))
+    fetched = _with_last_good(
+        account, unique_id, gather(calls, bulkhead=client.bulkhead)
+    )
     parts: dict[str, Part[Any]] = {
         name: _from_cache(cached[key]) if key in cached else fetched[name]
         for name, key in keys.items()

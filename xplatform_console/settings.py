@@ -470,6 +470,18 @@ XPC_UPSTREAM_MAX_IMAGE_BYTES = env_int(
     "XPC_UPSTREAM_MAX_IMAGE_BYTES", 15 * 1024 * 1024, minimum=1024
 )
 XPC_UPSTREAM_POOL_SIZE = env_int("XPC_UPSTREAM_POOL_SIZE", 16, minimum=1)
+# Bulkhead: concurrent upstream calls per X-Platform account and process.
+XPC_UPSTREAM_PER_ACCOUNT = env_int(
+    "XPC_UPSTREAM_PER_ACCOUNT", min(6, XPC_UPSTREAM_POOL_SIZE), minimum=1
+)
+if XPC_UPSTREAM_PER_ACCOUNT > XPC_UPSTREAM_POOL_SIZE:
+    raise ImproperlyConfigured(
+        "XPC_UPSTREAM_PER_ACCOUNT must not be above XPC_UPSTREAM_POOL_SIZE "
+        f"({XPC_UPSTREAM_POOL_SIZE})."
+    )
+# Seconds one request may wait for the X-Platform in all, the wait for a
+# thread included (interactions/fanout.py).
+XPC_REQUEST_DEADLINE = env_float("XPC_REQUEST_DEADLINE", 8.0)
 
 # Per-user limits per minute (R-AC-04)
 XPC_RATE_LIMIT_SEARCH = env_int("XPC_RATE_LIMIT_SEARCH", 30, minimum=1)

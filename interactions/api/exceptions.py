@@ -33,6 +33,12 @@ class UpstreamUnavailable(exceptions.APIException):
     default_code = "upstream_unavailable"
 
 
+class UpstreamBusy(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = errors.BUSY.message
+    default_code = errors.BUSY.code
+
+
 class UpstreamTimeout(exceptions.APIException):
     status_code = status.HTTP_504_GATEWAY_TIMEOUT
     default_detail = "The X-Platform server did not answer in time."
@@ -75,6 +81,7 @@ _API_ERRORS: dict[str, type[exceptions.APIException]] = {
     errors.NOT_FOUND.code: exceptions.NotFound,
     errors.TIMEOUT.code: UpstreamTimeout,
     errors.UNAVAILABLE.code: UpstreamUnavailable,
+    errors.BUSY.code: UpstreamBusy,
     errors.BAD_CREDENTIALS.code: UpstreamAuthFailed,
     errors.BAD_RESPONSE.code: UpstreamBadResponse,
     errors.CREDENTIALS_UNAVAILABLE.code: CredentialsUnavailable,

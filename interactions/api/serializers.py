@@ -42,8 +42,9 @@ class PartErrorSerializer(serializers.Serializer[Any]):
     """Why one part of an answer is missing."""
 
     code = serializers.CharField(
-        help_text="Stable code: not_found, upstream_unavailable, upstream_timeout, "
-        "upstream_bad_response, upstream_auth_failed, credentials_unavailable."
+        help_text="Stable code: not_found, upstream_unavailable, upstream_busy, "
+        "upstream_timeout, upstream_bad_response, upstream_auth_failed, "
+        "credentials_unavailable."
     )
     message = serializers.CharField(help_text="Plain words for the agent.")
 
@@ -54,8 +55,9 @@ class PartErrorSerializer(serializers.Serializer[Any]):
 class ErrorDetailSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(
         help_text="Stable code, e.g. invalid, not_authenticated, not_found, "
-        "throttled, upstream_timeout, upstream_unavailable, upstream_bad_response, "
-        "upstream_auth_failed, credentials_unavailable, server_error."
+        "throttled, upstream_timeout, upstream_unavailable, upstream_busy, "
+        "upstream_bad_response, upstream_auth_failed, credentials_unavailable, "
+        "server_error."
     )
     message = serializers.CharField(help_text="Plain words for the caller.")
     # Declared fields are taken off the class, so this does not replace

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from .breaker import breaker_for, clear_breakers
+from .bulkhead import bulkhead_for, clear_bulkheads, slot_held
 from .config import AccountConfig, CallerAttribute, CallPolicy
 from .errors import (
     XPlatformAuthError,
@@ -120,6 +121,7 @@ def clear_clients() -> None:
         clients = list(_clients.values())
         _clients.clear()
     clear_breakers()
+    clear_bulkheads()
     for client in clients:
         client.close()
 
@@ -141,6 +143,8 @@ class XPlatformClient:
         self.policy = policy
         self._session = build_session(account.base_url, policy, session)
         self._fetcher = Fetcher(account, policy, self._session)
+        # The account's concurrent-call slots (``bulkhead``).
+        self.bulkhead = bulkhead_for(account, policy.per_account)
 
     def __repr__(self) -> str:
         return (
@@ -434,6 +438,14 @@ class XPlatformClient:
             )
             call.finish(error, refused="breaker_open")
             raise error
+        # A call started by fanout.gather holds its slot already.
+        held = slot_held()
+        if not held:
+            try:
+                self.bulkhead.acquire()
+            except XPlatformError as exc:
+                call.finish(exc, refused="busy")
+                raise
         try:
             answer = self._fetcher.fetch(
                 endpoint, url, accept, max_bytes, not_found, call
@@ -443,6 +455,9 @@ class XPlatformClient:
                 breaker.record(exc)
             call.finish(exc)
             raise
+        finally:
+            if not held:
+                self.bulkhead.release()
         if breaker is not None:
             breaker.record(None)
         call.finish(None)

@@ -74,6 +74,8 @@ class CallPolicy:
     max_json_bytes: int = 2 * 1024 * 1024
     max_image_bytes: int = 15 * 1024 * 1024
     pool_size: int = 16
+    # Concurrent upstream calls one account may have running (bulkhead).
+    per_account: int = 6
     allowed_hosts: tuple[str, ...] = (".gointeract.io",)
     backoff_factor: float = 0.25
     backoff_jitter: float = 0.1
@@ -92,6 +94,7 @@ class CallPolicy:
             max_json_bytes=int(settings.XPC_UPSTREAM_MAX_JSON_BYTES),
             max_image_bytes=int(settings.XPC_UPSTREAM_MAX_IMAGE_BYTES),
             pool_size=int(settings.XPC_UPSTREAM_POOL_SIZE),
+            per_account=int(settings.XPC_UPSTREAM_PER_ACCOUNT),
             allowed_hosts=tuple(settings.XPC_UPSTREAM_ALLOWED_HOSTS),
         )
 

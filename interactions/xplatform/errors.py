@@ -116,3 +116,20 @@ class XPlatformTooLarge(XPlatformResponseError):
     ) -> None:
         super().__init__(message, status)
         self.limit = limit
+
+
+class XPlatformBusy(XPlatformUnavailable):
+    """The account's share of concurrent upstream calls is in use (the
+    bulkhead, ``bulkhead``): the call was refused without being sent."""
+
+    default_message = (
+        "Too many X-Platform requests for this account are running; try again shortly."
+    )
+
+
+def request_timeout(seconds: float) -> XPlatformTimeout:
+    """The request's own deadline ran out (``context.bound_deadline``)."""
+    return XPlatformTimeout(
+        "The X-Platform server took too long to answer; the console waits at "
+        f"most {seconds:g} s for it."
+    )

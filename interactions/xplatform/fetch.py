@@ -23,7 +23,7 @@ import requests
 import urllib3
 
 from .config import AccountConfig, CallPolicy
-from .context import current_request_id
+from .context import current_deadline, current_request_id
 from .errors import (
     XPlatformAuthError,
     XPlatformBadRequest,
@@ -33,6 +33,7 @@ from .errors import (
     XPlatformTimeout,
     XPlatformTooLarge,
     XPlatformUnavailable,
+    request_timeout,
 )
 from .observe import UpstreamCall
 from .schemas import parse_json_body
@@ -122,6 +123,11 @@ class Fetcher:
         """
         policy = self.policy
         deadline = time.monotonic() + policy.deadline
+        # The request's deadline cuts the call's own: a call that waited for
+        # a thread gets less time, never more (issue 10).
+        request = current_deadline()
+        if request is not None:
+            deadline = min(deadline, request.at)
         attempt = 0
         while True:
             attempt += 1
@@ -129,7 +135,7 @@ class Fetcher:
                 call.attempts = attempt
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise self._deadline_error()
+                raise self._deadline_error(deadline)
             retry_error: XPlatformError
             retry_after: str | None = None
             with call_deadline(deadline):
@@ -235,7 +241,10 @@ class Fetcher:
             delay = max(delay, retry_after_seconds(retry_after))
         return delay
 
-    def _deadline_error(self) -> XPlatformTimeout:
+    def _deadline_error(self, deadline: float) -> XPlatformTimeout:
+        request = current_deadline()
+        if request is not None and request.at <= deadline:
+            return request_timeout(request.seconds)
         return XPlatformTimeout(
             "The X-Platform server took longer than "
             f"{format_seconds(self.policy.deadline)} s to answer."
@@ -243,7 +252,7 @@ class Fetcher:
 
     def _read_timeout_error(self, deadline: float) -> XPlatformTimeout:
         if time.monotonic() >= deadline - 0.01:
-            return self._deadline_error()
+            return self._deadline_error(deadline)
         return XPlatformTimeout(
             "The X-Platform server did not answer within "
             f"{format_seconds(self.policy.read_timeout)} s."
@@ -366,7 +375,7 @@ class Fetcher:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise self._deadline_error()
+                raise self._deadline_error(deadline)
             set_read_timeout(raw, min(self.policy.read_timeout, remaining))
             try:
                 chunk = raw.read1(_CHUNK_SIZE, decode_content=True)

@@ -21,6 +21,7 @@ from .config import AccountConfig
 from .context import current_request_id
 from .errors import (
     XPlatformAuthError,
+    XPlatformBusy,
     XPlatformError,
     XPlatformNotFound,
     XPlatformResponseError,
@@ -41,6 +42,7 @@ logger = logging.getLogger(__name__)
 # The kinds of interactions/errors.py, which the client may not import; the
 # access log and these lines then name a failure alike.
 _KINDS: tuple[tuple[type[XPlatformError], str], ...] = (
+    (XPlatformBusy, "busy"),
     (XPlatformTimeout, "timeout"),
     (XPlatformUnavailable, "unavailable"),
     (XPlatformAuthError, "bad_credentials"),
