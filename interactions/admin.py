@@ -16,9 +16,10 @@ from django.db.models import QuerySet
 from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
-from interactions import admin_audit, admin_scope, roles  # noqa: F401  (admin_audit registers the audit log admin)
+from interactions import admin_audit, admin_scope, breakers, roles  # noqa: F401  (admin_audit registers the audit log admin)
 from interactions.forms import XPlatformAccountForm
 from interactions.models import AccountAssignment, InteractionAccess, XPlatformAccount
 from interactions.selectors import users_managed_by
@@ -84,7 +85,7 @@ class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["is_active", "api_version"]
     search_fields = ["name", "slug", "account_id", "base_url"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["credentials", "created_at", "updated_at"]
+    readonly_fields = ["credentials", "circuit_breakers", "created_at", "updated_at"]
     inlines = [AccountAssignmentInline]
     actions = ["test_connection"]
     fieldsets = [
@@ -99,6 +100,7 @@ class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     "environment_name",
                     "credentials",
                     "new_application_key",
+                    "circuit_breakers",
                 ]
             },
         ),
@@ -135,6 +137,22 @@ class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         changed = obj.application_key_changed_at.strftime("%Y-%m-%d %H:%M %Z")
         by = obj.application_key_changed_by
         return f"set, last changed {changed}" + (f" by {by}" if by else "")
+
+    @admin.display(description=gettext_lazy("Circuit breakers"))
+    def circuit_breakers(self, obj: XPlatformAccount) -> str:
+        """The breaker state of the account's required and optional calls."""
+        if obj.pk is None:
+            return "-"
+        states = breakers.account_states(obj.base_url, obj.account_id)
+        words = {
+            "closed": gettext("closed (calls go through)"),
+            "open": gettext("open (calls refused for now)"),
+            "half-open": gettext("half-open (one trial call next)"),
+        }
+        return gettext("Required parts: %(required)s; optional parts: %(optional)s") % {
+            "required": words[states["required"]],
+            "optional": words[states["optional"]],
+        }
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[XPlatformAccount]:
         queryset = super().get_queryset(request)

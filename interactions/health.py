@@ -96,10 +96,15 @@ def _migrations() -> None:
     _cached["migrations"] = True
 
 
-def _breakers() -> dict[str, int]:
-    counts = {"open": 0, "half_open": 0, "closed": 0}
-    for state in breaker_states().values():
+def _breakers() -> dict[str, Any]:
+    # Counts, overall and per method group; never a URL or an account.
+    counts: dict[str, Any] = {"open": 0, "half_open": 0, "closed": 0}
+    groups: dict[str, dict[str, int]] = {}
+    for key, state in breaker_states().items():
         counts[state.replace("-", "_")] += 1
+        group = groups.setdefault(key.group.value, dict.fromkeys(counts, 0))
+        group[state.replace("-", "_")] += 1
+    counts["groups"] = groups
     return counts
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import timezone
 
-from interactions import images, metrics
+from interactions import breakers, images, metrics
 from interactions.caller_query import Method, parse_query
 from interactions.errors import (
     BAD_PATH,
@@ -70,6 +70,7 @@ def get_client(account: XPlatformAccount) -> xplatform.XPlatformClient:
         # (stored before the form checked it); the message never holds it.
         logger.error("Credentials of account %s cannot be sent", account.slug)
         raise AccountUnavailable() from None
+    breakers.use_shared_store()
     return xplatform.get_client(config)
 
 

@@ -164,8 +164,8 @@ def test_an_unapplied_migration_makes_the_instance_not_ready(client, db):
 
 def test_an_open_breaker_is_reported_but_keeps_the_instance_ready(client, db):
     policy = CallPolicy()
-    breaker = breaker_for("https://acme.gointeract.io", policy)
-    breaker_for("https://northwind.gointeract.io", policy)
+    breaker = breaker_for("https://acme.gointeract.io", "acme", "optional", policy)
+    breaker_for("https://acme.gointeract.io", "acme", "required", policy)
     for _ in range(policy.breaker_fail_max):
         breaker.record(XPlatformUnavailable(status=503))
     response = client.get("/readyz")
@@ -173,6 +173,8 @@ def test_an_open_breaker_is_reported_but_keeps_the_instance_ready(client, db):
     breakers = response.json()["checks"]["breakers"]
     assert breakers["ok"] is True
     assert (breakers["open"], breakers["half_open"], breakers["closed"]) == (1, 0, 1)
+    assert breakers["groups"]["optional"]["open"] == 1
+    assert breakers["groups"]["required"]["closed"] == 1
     _assert_no_configuration(response.content.decode(), "acme", "northwind")
 
 

@@ -1,45 +1,276 @@
-"""The circuit breaker of X-Platform calls (docs/security.md R-HTTP-04).
+"""The circuit breakers of X-Platform calls (docs/security.md R-HTTP-04).
 
-One breaker per base URL and process, shared by every client of that URL:
-after ``CallPolicy.breaker_fail_max`` failures in a row it refuses calls for
-``breaker_reset_timeout`` seconds. Only timeouts, connection errors and 5xx
-count as failures. ``Breaker`` wraps pybreaker without holding its lock
-during the request; ``breaker_for`` and ``clear_breakers`` keep the
-per-process registry. Depends only on ``config`` and ``errors``.
+One breaker per account (base URL and account ID) and method group:
+``required`` (unique-ID lookups, full flow, summary) and ``optional``
+(variable sets, photos), so a failing optional part never stops the
+required parts of its account, and one account never stops another. After
+``CallPolicy.breaker_fail_max`` failures in a row a breaker refuses calls
+for ``breaker_reset_timeout`` seconds; then it is half-open and lets ONE
+trial call through while the others keep failing fast; the trial's success
+closes it, its failure opens it again. Only timeouts, connection errors and
+5xx count as failures.
+
+The state lives in a ``BreakerStore``: ``MemoryStore`` (per process, the
+default) or ``RedisStore`` (every process shares it; the console installs
+it with ``set_store`` when REDIS_URL is set, see ``interactions.breakers``).
+A Redis store falls back to its own per-process state while Redis cannot be
+reached. Depends only on ``config``, ``errors`` and ``observe``; never on
+Django.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
+import enum
+import hashlib
 import threading
-from datetime import UTC, datetime, timedelta
-
-import pybreaker
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
 
 from .config import CallPolicy
 from .errors import XPlatformError, XPlatformUnavailable
 from .observe import breaker_changed
 
-__all__ = ["Breaker", "breaker_for", "breaker_states", "clear_breakers"]
+__all__ = [
+    "Breaker",
+    "BreakerKey",
+    "BreakerStore",
+    "Group",
+    "MemoryStore",
+    "RedisStore",
+    "breaker_for",
+    "breaker_states",
+    "clear_breakers",
+    "group_of",
+    "set_store",
+]
 
-logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
-class _BreakerLogger(pybreaker.CircuitBreakerListener):
-    def state_change(
+class Group(enum.StrEnum):
+    """The method groups of one account, each with its own breaker."""
+
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+
+
+def group_of(endpoint: str) -> Group:
+    """Variable sets and photos are optional; every other method is required."""
+    if endpoint.startswith("photo") or "variableSet" in endpoint:
+        return Group.OPTIONAL
+    return Group.REQUIRED
+
+
+@dataclass(frozen=True)
+class BreakerKey:
+    base_url: str
+    account_id: str
+    group: Group
+
+    @property
+    def name(self) -> str:
+        """A stable opaque name (the Redis key part); holds no URL."""
+        raw = f"{self.base_url}|{self.account_id}|{self.group.value}"
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
+
+
+class Decision(enum.StrEnum):
+    CALL = "call"  # closed: call
+    TRIAL = "trial"  # half-open: this caller makes the one trial call
+    REFUSE = "refuse"  # open, or half-open with a trial under way
+
+
+class BreakerStore(Protocol):
+    """Where breaker states live; every operation is atomic per key."""
+
+    def decide(self, key: BreakerKey, trial_ttl: float) -> Decision: ...
+
+    def failure(
+        self, key: BreakerKey, trial: bool, fail_max: int, reset: float
+    ) -> bool:
+        """Count a failure; True when it opened the breaker."""
+        ...
+
+    def success(self, key: BreakerKey, trial: bool) -> bool:
+        """Count a success; True when it closed the breaker."""
+        ...
+
+    def state(self, key: BreakerKey) -> str: ...
+
+    def clear(self) -> None: ...
+
+
+@dataclass
+class _Local:
+    failures: int = 0
+    open_until: float | None = None  # monotonic; None: closed
+    trial_until: float = 0.0
+
+
+@dataclass
+class MemoryStore:
+    """Breaker states of this process."""
+
+    clock: Callable[[], float] = time.monotonic
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _states: dict[BreakerKey, _Local] = field(default_factory=dict)
+
+    def _get(self, key: BreakerKey) -> _Local:
+        return self._states.setdefault(key, _Local())
+
+    def decide(self, key: BreakerKey, trial_ttl: float) -> Decision:
+        with self._lock:
+            local, now = self._get(key), self.clock()
+            if local.open_until is None:
+                return Decision.CALL
+            if now < local.open_until or now < local.trial_until:
+                return Decision.REFUSE
+            local.trial_until = now + trial_ttl
+            return Decision.TRIAL
+
+    def failure(
+        self, key: BreakerKey, trial: bool, fail_max: int, reset: float
+    ) -> bool:
+        with self._lock:
+            local = self._get(key)
+            if local.open_until is not None and not trial:
+                return False  # a late answer of a call made before it opened
+            local.failures += 1
+            if trial or local.failures >= fail_max:
+                local.open_until = self.clock() + reset
+                local.trial_until = 0.0
+                local.failures = 0
+                return True
+            return False
+
+    def success(self, key: BreakerKey, trial: bool) -> bool:
+        with self._lock:
+            local = self._get(key)
+            if local.open_until is not None and not trial:
+                return False
+            closed = local.open_until is not None
+            self._states[key] = _Local()
+            return closed
+
+    def state(self, key: BreakerKey) -> str:
+        with self._lock:
+            local = self._states.get(key)
+            if local is None or local.open_until is None:
+                return "closed"
+            return "open" if self.clock() < local.open_until else "half-open"
+
+    def clear(self) -> None:
+        with self._lock:
+            self._states.clear()
+
+
+# Redis: <prefix>:<name>:f failures in a row, :o set while refusing (expires
+# after the reset timeout), :t tripped (open or half-open), :trial the token
+# of the one trial call.
+_FAILURE = """
+if redis.call('EXISTS', KEYS[3]) == 1 and ARGV[1] == '0' then return 0 end
+local n = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+if ARGV[1] == '1' or n >= tonumber(ARGV[2]) then
+  redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+  redis.call('SET', KEYS[3], '1', 'PX', ARGV[4])
+  redis.call('DEL', KEYS[1], KEYS[4])
+  return 1
+end
+return 0
+"""
+_SUCCESS = """
+if redis.call('EXISTS', KEYS[3]) == 1 and ARGV[1] == '0' then return 0 end
+local tripped = redis.call('EXISTS', KEYS[3])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+return tripped
+"""
+# A tripped breaker is forgotten after a day without any call.
+_TRIPPED_TTL_MS = 24 * 3600 * 1000
+
+
+class RedisStore:
+    """Breaker states shared through Redis, falling back to ``fallback``.
+
+    ``client`` returns a redis client; ``run`` runs a call to Redis and
+    raises ``unavailable`` when Redis cannot be reached (the console passes
+    ``ResilientRedisCache.run`` and ``CacheUnavailable``), so a Redis outage
+    leaves every process with its own breakers instead of failing calls.
+    """
+
+    def __init__(
         self,
-        cb: pybreaker.CircuitBreaker,
-        old_state: pybreaker.CircuitBreakerState | None,
-        new_state: pybreaker.CircuitBreakerState,
+        client: Callable[[], Any],
+        *,
+        run: Callable[[Callable[[], Any]], Any] | None = None,
+        unavailable: type[Exception] | tuple[type[Exception], ...] = (),
+        prefix: str = "xpc:breaker",
+        fallback: MemoryStore | None = None,
     ) -> None:
-        logger.warning(
-            "X-Platform circuit breaker for %s: %s -> %s",
-            cb.name,
-            old_state.name if old_state else None,
-            new_state.name,
+        self._client = client
+        self._run = run or (lambda call: call())
+        self._unavailable = unavailable
+        self._prefix = prefix
+        self.fallback = fallback or MemoryStore()
+
+    def _keys(self, key: BreakerKey) -> list[str]:
+        base = f"{self._prefix}:{key.name}"
+        return [f"{base}:f", f"{base}:o", f"{base}:t", f"{base}:trial"]
+
+    def _or(self, call: Callable[[], T], local: Callable[[], T]) -> T:
+        try:
+            result: T = self._run(call)
+        except self._unavailable:
+            return local()
+        return result
+
+    def decide(self, key: BreakerKey, trial_ttl: float) -> Decision:
+        _, refusing, tripped, trial = self._keys(key)
+
+        def remote() -> Decision:
+            client = self._client()
+            open_now, is_tripped = client.exists(refusing), client.exists(tripped)
+            if not is_tripped:
+                return Decision.CALL
+            if open_now:
+                return Decision.REFUSE
+            token = client.set(trial, "1", nx=True, px=max(1, int(trial_ttl * 1000)))
+            return Decision.TRIAL if token else Decision.REFUSE
+
+        return self._or(remote, lambda: self.fallback.decide(key, trial_ttl))
+
+    def failure(
+        self, key: BreakerKey, trial: bool, fail_max: int, reset: float
+    ) -> bool:
+        args = ["1" if trial else "0", fail_max, max(1, int(reset * 1000))]
+        args.append(_TRIPPED_TTL_MS)
+        return self._or(
+            lambda: bool(self._client().eval(_FAILURE, 4, *self._keys(key), *args)),
+            lambda: self.fallback.failure(key, trial, fail_max, reset),
         )
-        breaker_changed(str(cb.name), str(new_state.name))
+
+    def success(self, key: BreakerKey, trial: bool) -> bool:
+        args = ["1" if trial else "0"]
+        return self._or(
+            lambda: bool(self._client().eval(_SUCCESS, 4, *self._keys(key), *args)),
+            lambda: self.fallback.success(key, trial),
+        )
+
+    def state(self, key: BreakerKey) -> str:
+        _, refusing, tripped, _ = self._keys(key)
+
+        def remote() -> str:
+            client = self._client()
+            if not client.exists(tripped):
+                return "closed"
+            return "open" if client.exists(refusing) else "half-open"
+
+        return self._or(remote, lambda: self.fallback.state(key))
+
+    def clear(self) -> None:
+        self.fallback.clear()
 
 
 def _counts_as_failure(exc: BaseException) -> bool:
@@ -51,76 +282,102 @@ def _counts_as_failure(exc: BaseException) -> bool:
 
 
 class Breaker:
-    """A pybreaker breaker used without holding its lock during the request.
+    """The breaker of one account and method group, over the shared store."""
 
-    ``CircuitBreaker.call`` keeps a lock for the whole call, which would
-    serialise every upstream request of a base URL. The request therefore
-    runs outside, and its outcome is replayed through ``call``.
-    """
-
-    def __init__(self, name: str, policy: CallPolicy) -> None:
+    def __init__(self, key: BreakerKey, policy: CallPolicy) -> None:
+        self.key = key
+        self.fail_max = policy.breaker_fail_max
         self.reset_timeout = policy.breaker_reset_timeout
-        self.breaker = pybreaker.CircuitBreaker(
-            fail_max=policy.breaker_fail_max,
-            reset_timeout=policy.breaker_reset_timeout,
-            exclude=[lambda exc: not _counts_as_failure(exc)],
-            listeners=[_BreakerLogger()],
-            name=name,
-        )
-        breaker_changed(name, str(self.breaker.current_state))
+        # The trial token outlives the longest call, then frees itself.
+        self.trial_ttl = max(policy.deadline, policy.breaker_reset_timeout)
+
+    def admit(self) -> bool | None:
+        """None: refuse the call; False: an ordinary call; True: the trial."""
+        decision = _store.decide(self.key, self.trial_ttl)
+        if decision is Decision.REFUSE:
+            return None
+        return decision is Decision.TRIAL
 
     def is_refusing(self) -> bool:
         """True while open and the reset timeout has not elapsed."""
-        if self.breaker.current_state != pybreaker.STATE_OPEN:
-            return False
-        # pybreaker keeps no public accessor for the opening time.
-        opened_at = self.breaker._state_storage.opened_at
-        return opened_at is not None and datetime.now(UTC) < opened_at + timedelta(
-            seconds=self.reset_timeout
-        )
+        return self.state() == "open"
 
     def state(self) -> str:
         """closed, open (refusing calls) or half-open (the next call is a trial)."""
-        if self.is_refusing():
-            return "open"
-        if self.breaker.current_state == pybreaker.STATE_CLOSED:
-            return "closed"
-        return "half-open"  # half-open, or open with its reset timeout passed
+        return _store.state(self.key)
 
-    def record(self, outcome: XPlatformError | None) -> None:
-        """Count the outcome of a call made outside the breaker (None: success)."""
+    def record(self, outcome: XPlatformError | None, *, trial: bool = False) -> None:
+        """Count the outcome of a call (None: success)."""
+        if outcome is None:
+            changed = _store.success(self.key, trial)
+            if changed:
+                _changed(self.key, "closed")
+        elif _counts_as_failure(outcome):
+            if _store.failure(self.key, trial, self.fail_max, self.reset_timeout):
+                _changed(self.key, "open")
+        elif trial and _store.success(self.key, trial):
+            # The server answered (4xx): it is up.
+            _changed(self.key, "closed")
 
-        def replay() -> None:
-            if outcome is not None:
-                raise outcome
 
-        with contextlib.suppress(pybreaker.CircuitBreakerError, XPlatformError):
-            self.breaker.call(replay)
-
-
+_store_lock = threading.Lock()
+_store: BreakerStore = MemoryStore()
 _registry_lock = threading.Lock()
-_breakers: dict[str, Breaker] = {}
+_breakers: dict[BreakerKey, Breaker] = {}
 
 
-def breaker_for(base_url: str, policy: CallPolicy) -> Breaker:
-    """Return the breaker of ``base_url``, created with ``policy`` on first use."""
-    # Per process; pybreaker's CircuitRedisStorage could share the state via
-    # REDIS_URL (R-HTTP-04), which is not wired up yet.
+def set_store(store: BreakerStore | None) -> BreakerStore:
+    """Use ``store`` for every breaker (None: a fresh per-process store)."""
+    global _store
+    with _store_lock:
+        _store = store if store is not None else MemoryStore()
+        return _store
+
+
+def current_store() -> BreakerStore:
+    return _store
+
+
+def _changed(key: BreakerKey, state: str) -> None:
+    # Metrics keep one gauge per base URL: the worst of its breakers.
+    breaker_changed(key.base_url, _worst(key.base_url) if state != "open" else state)
+
+
+def _worst(base_url: str) -> str:
+    order = {"closed": 0, "half-open": 1, "open": 2}
+    states = [s for k, s in breaker_states().items() if k.base_url == base_url]
+    return max(states, key=order.__getitem__, default="closed")
+
+
+def breaker_for(
+    base_url: str, account_id: str, group: Group | str, policy: CallPolicy
+) -> Breaker:
+    """The breaker of one account and method group, made on first use."""
+    key = BreakerKey(base_url, account_id, Group(group))
     with _registry_lock:
-        breaker = _breakers.get(base_url)
+        breaker = _breakers.get(key)
+        new = breaker is None
         if breaker is None:
-            breaker = _breakers[base_url] = Breaker(base_url, policy)
-        return breaker
+            breaker = _breakers[key] = Breaker(key, policy)
+    if new:
+        breaker_changed(base_url, _worst(base_url))
+    return breaker
 
 
-def breaker_states() -> dict[str, str]:
-    """The state of each breaker of this process, by base URL."""
+def breaker_state(base_url: str, account_id: str, group: Group | str) -> str:
+    """The state of one account's group, known to this process or not."""
+    return _store.state(BreakerKey(base_url, account_id, Group(group)))
+
+
+def breaker_states() -> dict[BreakerKey, str]:
+    """The state of each breaker this process has used, by key."""
     with _registry_lock:
-        breakers = dict(_breakers)
-    return {base_url: breaker.state() for base_url, breaker in breakers.items()}
+        keys = list(_breakers)
+    return {key: _store.state(key) for key in keys}
 
 
 def clear_breakers() -> None:
-    """Forget every breaker (through ``client.clear_clients``, for tests)."""
+    """Forget every breaker and per-process state (through ``clear_clients``)."""
     with _registry_lock:
         _breakers.clear()
+    _store.clear()

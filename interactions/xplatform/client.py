@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from .breaker import breaker_for, clear_breakers
+from .breaker import breaker_for, clear_breakers, group_of
 from .bulkhead import bulkhead_for, clear_bulkheads, slot_held
 from .config import AccountConfig, CallerAttribute, CallPolicy
 from .errors import (
@@ -426,9 +426,17 @@ class XPlatformClient:
             call.finish(exc, refused="refused")
             raise
         breaker = (
-            breaker_for(self.account.base_url, self.policy) if use_breaker else None
+            breaker_for(
+                self.account.base_url,
+                self.account.account_id,
+                group_of(endpoint),
+                self.policy,
+            )
+            if use_breaker
+            else None
         )
-        if breaker is not None and breaker.is_refusing():
+        trial = breaker.admit() if breaker is not None else False
+        if breaker is not None and trial is None:
             # Nothing retries on its own (a finished page never refreshes):
             # say when a call is made again, not that one is under way.
             error = XPlatformUnavailable(
@@ -452,13 +460,13 @@ class XPlatformClient:
             )
         except XPlatformError as exc:
             if breaker is not None:
-                breaker.record(exc)
+                breaker.record(exc, trial=bool(trial))
             call.finish(exc)
             raise
         finally:
             if not held:
                 self.bulkhead.release()
         if breaker is not None:
-            breaker.record(None)
+            breaker.record(None, trial=bool(trial))
         call.finish(None)
         return answer

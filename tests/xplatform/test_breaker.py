@@ -1,14 +1,11 @@
 """The circuit breaker of ``breaker.py`` (docs/security.md R-HTTP-04).
 
 Real calls to the scripted loopback upstream of ``tests/xplatform/upstream.py``
-open, skip and close the per-base-URL breaker.
+open, skip and close the breaker of an account and method group.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-import pybreaker
 import pytest
 
 from interactions.xplatform import breaker as breaker_module
@@ -55,36 +52,42 @@ def test_breaker_opens_after_five_failures_and_sends_nothing(upstream):
     assert elapsed < READ_TIMEOUT  # nor waited for
 
 
-def test_breaker_is_per_base_url_and_shared_by_clients(upstream):
+def test_breaker_is_per_account_and_shared_by_its_clients(upstream):
     upstream.default = raw_answer(503)
     for _ in range(5):
         with pytest.raises(XPlatformUnavailable):
             make_client(upstream, policy=no_retry_policy()).summary("040100713")
-    other_account = make_client(upstream, account_id="other")
+    # Another client of the same account meets the open breaker...
     with pytest.raises(XPlatformUnavailable, match="calls it again in about 30 s"):
-        other_account.summary("040100713")
+        make_client(upstream).summary("040100713")
     assert len(upstream.hits) == 5
-
-
-def test_breaker_closes_after_reset_timeout_and_a_success(upstream, monkeypatch):
-    upstream.default = raw_answer(503)
-    client = make_client(upstream, policy=no_retry_policy())
-    for _ in range(5):
-        with pytest.raises(XPlatformUnavailable):
-            client.full_flow("040100713")
-
-    class Later(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return datetime.now(tz) + timedelta(seconds=31)
-
-    monkeypatch.setattr(pybreaker, "datetime", Later)
-    monkeypatch.setattr(breaker_module, "datetime", Later)
-    upstream.default = json_answer([])
-    assert client.full_flow("040100713").pages == ()
-    breaker = breaker_module._breakers[upstream.base_url]
-    assert breaker.breaker.current_state == pybreaker.STATE_CLOSED
+    # ...another account on the same base URL does not.
+    other_account = make_client(upstream, policy=no_retry_policy(), account_id="other")
+    with pytest.raises(XPlatformUnavailable) as info:
+        other_account.summary("040100713")
+    assert info.value.status == 503
     assert len(upstream.hits) == 6
+
+
+def test_breaker_closes_after_reset_timeout_and_a_success(upstream):
+    now = [1000.0]
+    breaker_module.set_store(breaker_module.MemoryStore(clock=lambda: now[0]))
+    try:
+        upstream.default = raw_answer(503)
+        client = make_client(upstream, policy=no_retry_policy())
+        for _ in range(5):
+            with pytest.raises(XPlatformUnavailable):
+                client.full_flow("040100713")
+        key = next(iter(breaker_module.breaker_states()))
+        assert breaker_module.breaker_states()[key] == "open"
+        now[0] += 31
+        assert breaker_module.breaker_states()[key] == "half-open"
+        upstream.default = json_answer([])
+        assert client.full_flow("040100713").pages == ()
+        assert breaker_module.breaker_states()[key] == "closed"
+        assert len(upstream.hits) == 6
+    finally:
+        breaker_module.set_store(None)
 
 
 @pytest.mark.parametrize(
