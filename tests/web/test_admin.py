@@ -7,6 +7,9 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from interactions.models import XPlatformAccount
+from interactions.xplatform.breaker import breaker_for, clear_breakers
+from interactions.xplatform.config import CallPolicy
+from interactions.xplatform.errors import XPlatformUnavailable
 from tests.conftest import KEY_ACME
 
 CHANGE_FIELDS = {
@@ -229,3 +232,21 @@ def test_sign_in_apps_have_plain_names_in_the_admin_menu(console_admin_client):
     assert "Second factor: authenticator apps" in body
     assert ">Axes<" not in body
     assert "Otp_Totp" not in body
+
+
+def test_change_page_shows_the_breaker_state_of_both_groups(console_admin_client, acme):
+    clear_breakers()
+    url = reverse("admin:interactions_xplatformaccount_change", args=[acme.pk])
+    body = console_admin_client.get(url).content.decode()
+    assert "Circuit breakers" in body
+    assert "Required parts: closed (calls go through); optional parts: closed" in body
+    policy = CallPolicy()
+    optional = breaker_for(acme.base_url, acme.account_id, "optional", policy)
+    for _ in range(policy.breaker_fail_max):
+        optional.record(XPlatformUnavailable(status=503))
+    body = console_admin_client.get(url).content.decode()
+    clear_breakers()
+    assert (
+        "Required parts: closed (calls go through); "
+        "optional parts: open (calls refused for now)" in body
+    )
