@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -47,6 +48,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 
 class Group(enum.StrEnum):
@@ -339,6 +342,12 @@ def current_store() -> BreakerStore:
 
 
 def _changed(key: BreakerKey, state: str) -> None:
+    logger.warning(
+        "X-Platform circuit breaker of account %s (%s calls) is now %s",
+        key.account_id,
+        key.group.value,
+        state,
+    )
     # Metrics keep one gauge per base URL: the worst of its breakers.
     breaker_changed(key.base_url, _worst(key.base_url) if state != "open" else state)
 
