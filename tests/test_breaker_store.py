@@ -63,5 +63,9 @@ def test_redis_cache_shares_breakers_and_an_outage_falls_back(tmp_path, settings
 
 
 def test_without_redis_the_breakers_stay_per_process(settings):
+    # Local memory as on a laptop, whatever REDIS_URL make test-services set.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
     breakers.use_shared_store()
     assert isinstance(breaker_module.current_store(), breaker_module.MemoryStore)
