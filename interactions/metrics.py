@@ -70,8 +70,10 @@ RATE_LIMITED = Counter(
 )
 SINGLE_FLIGHT = Counter(
     "xpc_single_flight",
-    "Fetches run (leader) or shared with an identical one running (follower).",
-    ["role"],
+    "Fetches run (leader) or shared with an identical one running (follower), "
+    "within one process (scope process) or across processes through Redis "
+    "(scope shared).",
+    ["role", "scope"],
 )
 
 _BREAKER_VALUES = {"closed": 0, "half-open": 1, "open": 2}
@@ -91,8 +93,8 @@ def rate_limited(scope: str, interface: str) -> None:
     RATE_LIMITED.labels(scope=scope, interface=interface).inc()
 
 
-def single_flight(*, leader: bool) -> None:
-    SINGLE_FLIGHT.labels(role="leader" if leader else "follower").inc()
+def single_flight(*, leader: bool, scope: str = "process") -> None:
+    SINGLE_FLIGHT.labels(role="leader" if leader else "follower", scope=scope).inc()
 
 
 def _upstream_call(call: observe.UpstreamCall) -> None:

@@ -18,10 +18,11 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from interactions import breakers, images, metrics
+from interactions import breakers, images, metrics, shared_flight
 from interactions.caller_query import Method, parse_query
 from interactions.errors import (
     BAD_PATH,
@@ -48,14 +49,20 @@ from interactions.xplatform.validators import InvalidValue, validate_unique_id
 
 logger = logging.getLogger(__name__)
 
-# Cache lifetimes: live interactions change every few seconds.
-LIVE_TTL = 4
+# Cache lifetimes: a live interaction's parts live one refresh interval of
+# its page (``live_ttl``), so its viewers cause one fetch per part per refresh.
 FINISHED_TTL = 120
 # How long the last good copy of a part is kept, to show (marked stale) when
 # reading it again fails: the live window of an interaction.
 LAST_GOOD_TTL = 30 * 60
 PHOTO_TTL = 24 * 3600  # docs/security.md R-PII-03: thumbnail cache 24 hours
 THUMBNAIL_SIZE = 512
+
+
+def live_ttl() -> int:
+    """Seconds a live interaction's parts stay cached: the page's refresh
+    interval, ``XPC_LIVE_REFRESH_SECONDS``."""
+    return int(settings.XPC_LIVE_REFRESH_SECONDS)
 
 
 def get_client(account: XPlatformAccount) -> xplatform.XPlatformClient:
@@ -89,13 +96,38 @@ def _from_cache(value: Any) -> Part[Any]:
     return Part(value=value)
 
 
+def _part_keys(account: XPlatformAccount, unique_id: str) -> dict[str, str]:
+    keys = {"summary": cache_key(account, unique_id, "summary")}
+    keys["flow"] = cache_key(account, unique_id, "flow")
+    for set_id in account.variable_set_ids():
+        keys[f"set:{set_id}"] = cache_key(account, unique_id, "set", set_id)
+    return keys
+
+
+def _cached_interaction(
+    account: XPlatformAccount, unique_id: str
+) -> Interaction | None:
+    """The interaction from the shared cache alone, when every part is there
+    (what another process' fetch stored); None otherwise."""
+    keys = _part_keys(account, unique_id)
+    cached = cache.get_many(list(keys.values()))
+    if any(cached.get(key) is None for key in keys.values()):
+        return None
+    parts = {name: _from_cache(cached[key]) for name, key in keys.items()}
+    return Interaction(
+        account=account,
+        unique_id=unique_id,
+        summary=parts["summary"],
+        flow=parts["flow"],
+        variable_sets=tuple((s, parts[f"set:{s}"]) for s in account.variable_set_ids()),
+        fetched_at=timezone.now(),
+    )
+
+
 def _fetch(account: XPlatformAccount, unique_id: str, *, fresh: bool) -> Interaction:
     client = get_client(account)
     set_ids = account.variable_set_ids()
-    keys = {"summary": cache_key(account, unique_id, "summary")}
-    keys["flow"] = cache_key(account, unique_id, "flow")
-    for set_id in set_ids:
-        keys[f"set:{set_id}"] = cache_key(account, unique_id, "set", set_id)
+    keys = _part_keys(account, unique_id)
     cached = {} if fresh else cache.get_many(list(keys.values()))
     cached = {key: value for key, value in cached.items() if value is not None}
     if not fresh:
@@ -124,10 +156,10 @@ def _fetch(account: XPlatformAccount, unique_id: str, *, fresh: bool) -> Interac
         variable_sets=tuple((s, parts[f"set:{s}"]) for s in set_ids),
         fetched_at=timezone.now(),
     )
-    ttl = LIVE_TTL if interaction.is_live else FINISHED_TTL
+    ttl = live_ttl() if interaction.is_live else FINISHED_TTL
     if not (interaction.summary.ok or interaction.flow.ok):
         # Nothing found yet: the customer may start the flow any second.
-        ttl = LIVE_TTL
+        ttl = live_ttl()
     # Values and "not found" answers are cached; failures (also those shown
     # from their last good copy) are not, so the next view retries them.
     cache.set_many(
@@ -184,7 +216,20 @@ def interaction_fetch(
     """
     unique_id = validate_unique_id(unique_id)
     key = cache_key(account, unique_id, "fetch", "fresh" if fresh else "")
-    return flights.run(key, lambda: _fetch(account, unique_id, fresh=fresh))
+
+    def fetch() -> Interaction:
+        return _fetch(account, unique_id, fresh=fresh)
+
+    if fresh:
+        # A retry asks this process for new data: no shared result to wait for.
+        return flights.run(key, fetch)
+    # One fetch per process, then one across processes (shared_flight).
+    return flights.run(
+        key,
+        lambda: shared_flight.run(
+            key, fetch, lambda: _cached_interaction(account, unique_id)
+        ),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -341,9 +386,20 @@ def photo_render(
         )
     if ref.rejected:
         raise PhotoUnavailable(BAD_PATH.message, failure=BAD_PATH)
+    path = ref.path
+
+    def fetch_photo() -> dict[str, images.RenderedImage]:
+        # Read again: another process may have stored it meanwhile.
+        stored: dict[str, images.RenderedImage] | None = cache.get(photo_cache_key)
+        if stored is not None:
+            return stored
+        return _fetch_photo(account, unique_id, path, photo_cache_key)
+
     rendered = flights.run(
         photo_cache_key,
-        lambda: _fetch_photo(account, unique_id, ref.path, photo_cache_key),
+        lambda: shared_flight.run(
+            photo_cache_key, fetch_photo, lambda: cache.get(photo_cache_key)
+        ),
     )
     return rendered["thumb" if size == "thumb" else "full"]
 

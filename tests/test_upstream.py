@@ -160,6 +160,6 @@ def test_not_found_interaction_is_asked_again_after_a_few_seconds(
         simulator.clear_hits()
         upstream.interaction_fetch(account=account, unique_id="000999000")
         assert simulator.hits == []  # cached for a moment
-        frozen.tick(upstream.LIVE_TTL + 1)
+        frozen.tick(upstream.live_ttl() + 1)
         upstream.interaction_fetch(account=account, unique_id="000999000")
         assert len(simulator.hits) == _parts(account)

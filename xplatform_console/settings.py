@@ -482,6 +482,10 @@ if XPC_UPSTREAM_PER_ACCOUNT > XPC_UPSTREAM_POOL_SIZE:
 # Seconds one request may wait for the X-Platform in all, the wait for a
 # thread included (interactions/fanout.py).
 XPC_REQUEST_DEADLINE = env_float("XPC_REQUEST_DEADLINE", 8.0)
+# Seconds between two refreshes of a live interaction's page, and how long
+# its parts stay cached: one upstream fetch per part per interval, however
+# many agents watch it on however many processes (interactions/shared_flight.py).
+XPC_LIVE_REFRESH_SECONDS = env_int("XPC_LIVE_REFRESH_SECONDS", 5, minimum=1)
 
 # Per-user limits per minute (R-AC-04)
 XPC_RATE_LIMIT_SEARCH = env_int("XPC_RATE_LIMIT_SEARCH", 30, minimum=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
+from django.conf import settings
 
 register = template.Library()
 
@@ -22,3 +23,10 @@ def duration(value: timedelta | None) -> str:
         return f"{minutes} min {seconds:02d} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min"
+
+
+@register.simple_tag
+def live_refresh_ms() -> int:
+    """Milliseconds between two live refreshes (``XPC_LIVE_REFRESH_SECONDS``),
+    the same interval the live parts stay cached (interactions/upstream.py)."""
+    return int(settings.XPC_LIVE_REFRESH_SECONDS) * 1000

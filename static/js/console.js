@@ -293,7 +293,10 @@
     root.setAttribute("data-live", data.live ? "true" : "false");
   }
 
-  var delay = 5000;
+  /* The interval comes from XPC_LIVE_REFRESH_SECONDS, the live cache
+     lifetime: each refresh finds the parts other viewers just fetched. */
+  var interval = (root && Number(root.getAttribute("data-refresh-ms"))) || 5000;
+  var delay = interval;
   var timer = null;
 
   function refresh(fresh) {
@@ -305,7 +308,7 @@
       })
       .then(function (data) {
         swap(data);
-        delay = 5000;
+        delay = interval;
         return data;
       });
   }

@@ -72,7 +72,7 @@ def test_a_page_view_shows_in_every_family(agent_client, scrape, home):
             "xpc_upstream_cache_requests_total", part="summary", result="miss"
         ),
         "hit": value("xpc_upstream_cache_requests_total", part="summary", result="hit"),
-        "leader": value("xpc_single_flight_total", role="leader"),
+        "leader": value("xpc_single_flight_total", role="leader", scope="process"),
     }
     assert agent_client.get(url).status_code == 200
     assert agent_client.get(url).status_code == 200  # from the cache
@@ -97,7 +97,10 @@ def test_a_page_view_shows_in_every_family(agent_client, scrape, home):
     assert value("xpc_upstream_cache_requests_total", part="summary", result="hit") == (
         before["hit"] + 1
     )
-    assert value("xpc_single_flight_total", role="leader") >= before["leader"] + 2
+    assert (
+        value("xpc_single_flight_total", role="leader", scope="process")
+        >= before["leader"] + 2
+    )
     assert value("xpc_upstream_breaker_state", base_url=home.base_url) == 0
     # Bounded labels: no user, no interaction ID, no path.
     assert "agnes" not in text
@@ -154,7 +157,7 @@ def test_concurrent_identical_fetches_are_counted_as_shared():
 
     flights = SingleFlight()
     started, release = threading.Event(), threading.Event()
-    before = value("xpc_single_flight_total", role="follower")
+    before = value("xpc_single_flight_total", role="follower", scope="process")
 
     def slow() -> int:
         started.set()
@@ -166,12 +169,14 @@ def test_concurrent_identical_fetches_are_counted_as_shared():
     started.wait(5)
     follower = threading.Thread(target=flights.run, args=("k", slow))
     follower.start()
-    while value("xpc_single_flight_total", role="follower") == before:
+    while value("xpc_single_flight_total", role="follower", scope="process") == before:
         follower.join(0.01)
     release.set()
     leader.join(5)
     follower.join(5)
-    assert value("xpc_single_flight_total", role="follower") == before + 1
+    assert (
+        value("xpc_single_flight_total", role="follower", scope="process") == before + 1
+    )
 
 
 # --- several worker processes ----------------------------------------------------

@@ -264,7 +264,7 @@ def _run(base_url: str, counting_url: str, app, clock: ManualClock) -> None:
         for thread in threads:
             thread.join()
         clock.advance(5)
-        time.sleep(upstream.LIVE_TTL + 0.2)
+        time.sleep(upstream.live_ttl() + 0.2)
     hits = len(app.hits)
     parts = 2 + len(northwind.variable_set_ids())
     _out("Ten concurrent viewers of the live interaction, 7 refresh rounds:")
