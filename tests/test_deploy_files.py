@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import configparser
-import datetime
 import re
 import shutil
 import subprocess
@@ -18,12 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from cryptography import x509
 from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
+from tests.deploy.stack import self_signed_certificate
 from tests.support.settings_process import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,32 +101,6 @@ def test_example_env_turns_on_what_production_needs(tmp_path):
     ]
 
 
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "console.example.com")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
 def test_nginx_site_overwrites_forwarded_headers():
     site = (DEPLOY / "nginx-console.conf").read_text(encoding="utf-8")
     live = "\n".join(
@@ -147,7 +117,7 @@ def test_nginx_site_overwrites_forwarded_headers():
 
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
 def test_nginx_site_passes_nginx_t(tmp_path):
-    cert, key = _self_signed(tmp_path)
+    cert, key = self_signed_certificate(tmp_path)
     site = (DEPLOY / "nginx-console.conf").read_text(encoding="utf-8")
     site = site.replace("/etc/ssl/certs/console.example.com.fullchain.pem", str(cert))
     site = site.replace("/etc/ssl/private/console.example.com.key", str(key))
