@@ -6,10 +6,6 @@ server started here (or a closed loopback port), real circuit breakers.
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 
 import django
@@ -21,6 +17,7 @@ from interactions import health
 from interactions.xplatform.breaker import breaker_for, clear_breakers
 from interactions.xplatform.config import CallPolicy
 from interactions.xplatform.errors import XPlatformUnavailable
+from tests.support.redis_server import REDIS_SERVER, PrivateRedis, free_port
 
 POD_IP = "10.42.0.7:8000"
 
@@ -32,12 +29,6 @@ def _fresh_checks() -> Iterator[None]:
     yield
     health.forget_cached_checks()
     clear_breakers()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _redis_cache(port: int) -> dict[str, dict[str, str]]:
@@ -90,7 +81,7 @@ def test_readiness_reports_each_check_with_its_time(client, db, settings):
 
 
 def test_redis_down_makes_the_instance_not_ready(client, db, settings):
-    port = _free_port()  # nothing listens there any more
+    port = free_port()  # nothing listens there any more
     settings.CACHES = _redis_cache(port)
     response = client.get("/readyz")
     assert response.status_code == 503
@@ -102,42 +93,17 @@ def test_redis_down_makes_the_instance_not_ready(client, db, settings):
     _assert_no_configuration(response.content.decode(), str(port))
 
 
-REDIS_SERVER = shutil.which("redis-server")
-
-
 @pytest.mark.skipif(REDIS_SERVER is None, reason="no redis-server")
 def test_readiness_follows_a_real_redis_server(client, db, settings, tmp_path):
-    assert REDIS_SERVER is not None
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603
-        [
-            REDIS_SERVER,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
+    server = PrivateRedis(tmp_path)
+    server.start()
     try:
-        settings.CACHES = _redis_cache(port)
-        for _ in range(100):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
+        settings.CACHES = _redis_cache(server.port)
         up = client.get("/readyz")
         assert up.status_code == 200
         assert up.json()["checks"]["redis"]["ok"] is True
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
     down = client.get("/readyz")
     assert down.status_code == 503
     assert down.json()["checks"]["redis"]["ok"] is False
