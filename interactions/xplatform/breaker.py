@@ -273,7 +273,16 @@ class RedisStore:
         return self._or(remote, lambda: self.fallback.state(key))
 
     def clear(self) -> None:
+        """Forget the shared states under this prefix too (tests, operators)."""
         self.fallback.clear()
+
+        def remote() -> None:
+            client = self._client()
+            keys = list(client.scan_iter(match=f"{self._prefix}:*", count=500))
+            if keys:
+                client.delete(*keys)
+
+        self._or(remote, lambda: None)
 
 
 def _counts_as_failure(exc: BaseException) -> bool:

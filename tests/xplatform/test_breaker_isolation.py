@@ -194,3 +194,21 @@ def test_a_client_keys_its_breakers_by_account_and_group(simulator):
     client.summary(UID)
     keys = set(breaker_module.breaker_states())
     assert keys == {BreakerKey(simulator.base_url, ACME, Group.REQUIRED)}
+
+
+@pytest.mark.redis
+def test_clearing_the_shared_store_forgets_only_its_own_keys(tmp_path):
+    policy = CallPolicy()
+    key = BreakerKey("https://acme.gointeract.io", ACME, Group.REQUIRED)
+    with private_redis(tmp_path) as server:
+        store = _redis_store(server.url)
+        breaker_module.set_store(store)
+        breaker = breaker_for(key.base_url, key.account_id, key.group, policy)
+        for _ in range(policy.breaker_fail_max):
+            breaker.record(XPlatformUnavailable(status=503))
+        assert breaker.state() == "open"
+        other = redis.Redis.from_url(server.url)
+        other.set("unrelated", "kept")
+        store.clear()
+        assert breaker.state() == "closed"
+        assert other.get("unrelated") == b"kept"
