@@ -2,10 +2,13 @@
 
 Defined once here with prometheus_client and recorded where things happen:
 request latency by view (``middleware.RequestMetricsMiddleware``), upstream
-call latency and outcome by account and method and the breakers' states
-(through the X-Platform client's listeners, ``install``), cache hits and
-misses (``upstream``), rate-limit refusals (``ratelimit`` and the API's
-throttle) and single-flight sharing (``fanout``). Labels take values from
+call latency and outcome by account and method and the calls refused by an
+account's bulkhead (through the X-Platform client's listeners,
+``install``), cache hits and misses (``upstream``), rate-limit refusals
+(``ratelimit`` and the API's throttle) and single-flight sharing
+(``fanout``). The breakers' states are read when scraped
+(``BreakerCollector``): each active account's two groups, from the store
+every process shares through Redis. Labels take values from
 short fixed sets (route names, account slugs, endpoint labels, scopes): no
 user name, no ID, no raw path, so the number of series stays bounded.
 
@@ -18,21 +21,27 @@ server starts and ``worker_exit`` when a worker ends.
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
+from django.db import DatabaseError
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
     Counter,
-    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from interactions.xplatform import observe
+
+logger = logging.getLogger(__name__)
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -51,12 +60,11 @@ UPSTREAM_LATENCY = Histogram(
     ["account", "method", "outcome"],
     buckets=_LATENCY_BUCKETS,
 )
-BREAKER_STATE = Gauge(
-    "xpc_upstream_breaker_state",
-    "Circuit breaker per X-Platform base URL: 0 closed, 1 half-open, 2 open "
-    "(the worst state among the live worker processes).",
-    ["base_url"],
-    multiprocess_mode="livemax",
+UPSTREAM_REFUSED = Counter(
+    "xpc_upstream_refused",
+    "X-Platform calls refused before sending because the account's share of "
+    "concurrent calls (XPC_UPSTREAM_PER_ACCOUNT) was in use, by account.",
+    ["account"],
 )
 CACHE_REQUESTS = Counter(
     "xpc_upstream_cache_requests",
@@ -103,24 +111,62 @@ def _upstream_call(call: observe.UpstreamCall) -> None:
     ).observe(call.seconds)
 
 
-def _breaker(base_url: str, state: str) -> None:
-    BREAKER_STATE.labels(base_url=base_url).set(_BREAKER_VALUES.get(state, 2))
+def _refused(account: str) -> None:
+    UPSTREAM_REFUSED.labels(account=account).inc()
+
+
+class BreakerCollector(Collector):
+    """``xpc_upstream_breaker_state``, read from the breakers' store when
+    scraped: shared by every process with Redis, so any worker answers the
+    same; this process's own view without it."""
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        from interactions import breakers
+        from interactions.models import XPlatformAccount
+
+        family = GaugeMetricFamily(
+            "xpc_upstream_breaker_state",
+            "Circuit breaker of each active account's required and optional "
+            "calls: 0 closed, 1 half-open, 2 open.",
+            labels=["account", "group"],
+        )
+        try:
+            accounts = list(
+                XPlatformAccount.objects.filter(is_active=True).only(
+                    "slug", "base_url", "account_id"
+                )
+            )
+        except DatabaseError:
+            # The database's trouble shows in /readyz; the other families
+            # must still be scraped.
+            logger.warning("metrics: breaker states skipped, the database failed")
+            accounts = []
+        for account in accounts:
+            states = breakers.account_states(account.base_url, account.account_id)
+            for group, state in sorted(states.items()):
+                family.add_metric([account.slug, group], _BREAKER_VALUES.get(state, 2))
+        yield family
 
 
 def install() -> None:
     """Listen to the X-Platform client (InteractionsConfig.ready; idempotent)."""
     observe.add_call_listener(_upstream_call)
-    observe.add_breaker_listener(_breaker)
+    observe.add_refusal_listener(_refused)
 
 
 def exposition() -> tuple[bytes, str]:
-    """The metrics in the text format, added up across worker processes."""
-    path = os.environ.get(MULTIPROC_ENV)
-    if not path:
-        return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+    """The metrics in the text format, added up across worker processes,
+    and the breakers' states."""
     registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry, path=path)  # type: ignore[no-untyped-call]
-    return generate_latest(registry), CONTENT_TYPE_LATEST
+    path = os.environ.get(MULTIPROC_ENV)
+    if path:
+        multiprocess.MultiProcessCollector(registry, path=path)  # type: ignore[no-untyped-call]
+        families = generate_latest(registry)
+    else:
+        families = generate_latest(REGISTRY)
+    breakers = CollectorRegistry()
+    breakers.register(BreakerCollector())
+    return families + generate_latest(breakers), CONTENT_TYPE_LATEST
 
 
 # --- gunicorn hooks ----------------------------------------------------------

@@ -31,7 +31,6 @@ from typing import Any, Protocol, TypeVar
 
 from .config import CallPolicy
 from .errors import XPlatformError, XPlatformUnavailable
-from .observe import breaker_changed
 
 __all__ = [
     "Breaker",
@@ -357,14 +356,6 @@ def _changed(key: BreakerKey, state: str) -> None:
         key.group.value,
         state,
     )
-    # Metrics keep one gauge per base URL: the worst of its breakers.
-    breaker_changed(key.base_url, _worst(key.base_url) if state != "open" else state)
-
-
-def _worst(base_url: str) -> str:
-    order = {"closed": 0, "half-open": 1, "open": 2}
-    states = [s for k, s in breaker_states().items() if k.base_url == base_url]
-    return max(states, key=order.__getitem__, default="closed")
 
 
 def breaker_for(
@@ -374,11 +365,8 @@ def breaker_for(
     key = BreakerKey(base_url, account_id, Group(group))
     with _registry_lock:
         breaker = _breakers.get(key)
-        new = breaker is None
         if breaker is None:
             breaker = _breakers[key] = Breaker(key, policy)
-    if new:
-        breaker_changed(base_url, _worst(base_url))
     return breaker
 
 

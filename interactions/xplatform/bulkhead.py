@@ -30,6 +30,7 @@ from typing import Final
 from .config import AccountConfig
 from .context import current_deadline
 from .errors import XPlatformBusy
+from .observe import call_refused
 
 __all__ = [
     "Bulkhead",
@@ -77,6 +78,7 @@ class Bulkhead:
                 self.size,
                 extra={"event": "upstream_busy", "account": self.label},
             )
+            call_refused(self.label)
             raise XPlatformBusy()
         with self._lock:
             self.in_use += 1

@@ -31,9 +31,9 @@ from .errors import (
 
 __all__ = [
     "UpstreamCall",
-    "add_breaker_listener",
     "add_call_listener",
-    "breaker_changed",
+    "add_refusal_listener",
+    "call_refused",
     "error_kind",
 ]
 
@@ -120,11 +120,11 @@ class UpstreamCall:
 
 
 CallListener = Callable[[UpstreamCall], None]
-BreakerListener = Callable[[str, str], None]
+RefusalListener = Callable[[str], None]
 
 _listeners_lock = threading.Lock()
 _call_listeners: list[CallListener] = []
-_breaker_listeners: list[BreakerListener] = []
+_refusal_listeners: list[RefusalListener] = []
 
 
 def _notify(listener: Callable[..., None], *args: object) -> None:
@@ -142,14 +142,14 @@ def add_call_listener(listener: CallListener) -> None:
             _call_listeners.append(listener)
 
 
-def add_breaker_listener(listener: BreakerListener) -> None:
-    """Call ``listener(base_url, state)`` when a breaker is made or changes."""
+def add_refusal_listener(listener: RefusalListener) -> None:
+    """Call ``listener(account)`` for each call an account's bulkhead refused."""
     with _listeners_lock:
-        if listener not in _breaker_listeners:
-            _breaker_listeners.append(listener)
+        if listener not in _refusal_listeners:
+            _refusal_listeners.append(listener)
 
 
-def breaker_changed(base_url: str, state: str) -> None:
-    """Tell the listeners a breaker is now ``closed``, ``open`` or ``half-open``."""
-    for listener in list(_breaker_listeners):
-        _notify(listener, base_url, state)
+def call_refused(account: str) -> None:
+    """Tell the listeners a call of ``account`` (its label) was refused."""
+    for listener in list(_refusal_listeners):
+        _notify(listener, account)

@@ -25,6 +25,15 @@ def value(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
+def scraped(text: str, name: str, **labels: str) -> float | None:
+    """A sample's value in a scrape, None when it is absent."""
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return float(sample.value)
+    return None
+
+
 @pytest.fixture
 def scrape(client, settings):
     settings.XPC_METRICS_TOKEN = TOKEN
@@ -101,14 +110,20 @@ def test_a_page_view_shows_in_every_family(agent_client, scrape, home):
         value("xpc_single_flight_total", role="leader", scope="process")
         >= before["leader"] + 2
     )
-    assert value("xpc_upstream_breaker_state", base_url=home.base_url) == 0
+    for group in ("required", "optional"):
+        assert (
+            scraped(text, "xpc_upstream_breaker_state", account="sim-acme", group=group)
+            == 0
+        )
     # Bounded labels: no user, no interaction ID, no path.
     assert "agnes" not in text
     assert data.UUID_UNIQUE_ID not in text
     assert "/a/sim-acme" not in text
 
 
-def test_an_open_breaker_shows(home, simulator):
+def test_an_open_breaker_shows_for_its_account_and_group_only(
+    home, away, simulator, scrape
+):
     from interactions.upstream import get_client
     from interactions.xplatform.errors import XPlatformUnavailable
 
@@ -117,7 +132,11 @@ def test_an_open_breaker_shows(home, simulator):
     for _ in range(5):
         with pytest.raises(XPlatformUnavailable):
             client.summary(data.UUID_UNIQUE_ID)
-    assert value("xpc_upstream_breaker_state", base_url=home.base_url) == 2
+    text = scrape()
+    state = "xpc_upstream_breaker_state"
+    assert scraped(text, state, account=home.slug, group="required") == 2
+    assert scraped(text, state, account=home.slug, group="optional") == 0
+    assert scraped(text, state, account=away.slug, group="required") == 0
     failed = {
         "account": "sim-acme",
         "method": "interactiondata/{uid}/summary",
@@ -189,7 +208,8 @@ _WORKER = textwrap.dedent(
         view="interactions:detail", method="GET", status="2xx"
     ).observe(0.2)
     metrics.rate_limited("search", "page")
-    metrics.BREAKER_STATE.labels(base_url="https://a.gointeract.io").set(
+    from prometheus_client import Gauge
+    Gauge("xpc_test_live", "A live gauge", multiprocess_mode="livemax").set(
         int(sys.argv[1])
     )
     """
@@ -209,6 +229,7 @@ def _worker(directory: Path, breaker: int) -> int:
     return len(list(directory.glob("*.db")))
 
 
+@pytest.mark.django_db
 def test_workers_values_are_added_up(tmp_path, monkeypatch, scrape):
     directory = tmp_path / "prometheus"
     monkeypatch.setenv(metrics.MULTIPROC_ENV, str(directory))
@@ -230,8 +251,7 @@ def test_workers_values_are_added_up(tmp_path, monkeypatch, scrape):
         (("method", "GET"), ("status", "2xx"), ("view", "interactions:detail")),
     )
     assert samples[count] == 2
-    breaker = ("xpc_upstream_breaker_state", (("base_url", "https://a.gointeract.io"),))
-    assert samples[breaker] == 2  # the worst of the live workers
+    assert samples[("xpc_test_live", ())] == 2  # the highest of the live workers
 
 
 def test_a_finished_workers_gauges_are_dropped(tmp_path, monkeypatch):
@@ -243,3 +263,18 @@ def test_a_finished_workers_gauges_are_dropped(tmp_path, monkeypatch):
     metrics.worker_exit(int(gauge_file.stem.rsplit("_", 1)[1]))
     assert not gauge_file.exists()
     assert list(directory.glob("counter_*.db"))  # counters stay
+
+
+def test_calls_refused_by_the_bulkhead_are_counted(home, settings, scrape):
+    from interactions.upstream import get_client
+    from interactions.xplatform.errors import XPlatformBusy
+
+    settings.XPC_UPSTREAM_PER_ACCOUNT = 1
+    bulkhead = get_client(home).bulkhead
+    before = value("xpc_upstream_refused_total", account=home.slug)
+    with bulkhead.slot(), pytest.raises(XPlatformBusy):
+        bulkhead.acquire(wait=0)
+    assert value("xpc_upstream_refused_total", account=home.slug) == before + 1
+    assert (
+        scraped(scrape(), "xpc_upstream_refused_total", account=home.slug) == before + 1
+    )
