@@ -20,7 +20,7 @@ typecheck checks: export XPC_FIELD_ENCRYPTION_KEYS ?= fEssFPx5zPrHh1HCDvCeOLaIEt
 typecheck checks: export DJANGO_ALLOWED_HOSTS ?= console.example.com
 typecheck checks: export DATABASE_URL ?= sqlite:///:memory:
 
-.PHONY: demo serve bench test test-services test-deploy lint format typecheck checks check clean \
+.PHONY: demo serve bench bench-faults test test-services test-deploy lint format typecheck checks check clean \
 	lock lock-upgrade install-prod dist
 
 # The locked install (docs/deployment.md, "Install"): requirements/dev.txt
@@ -92,6 +92,12 @@ serve: $(STAMP)
 ## bench: the console against the simulator with 100 ms upstream latency
 bench: $(STAMP)
 	$(BIN)/python tests/perf/bench_console.py
+
+## bench-faults: two gunicorn instances on PostgreSQL and a Redis of its own,
+## one account's X-Platform slow, hung or failing against another's
+## (tests/perf/bench_faults.py; about 3 min; needs redis-server installed)
+bench-faults: $(STAMP)
+	$(BIN)/python tests/perf/bench_faults.py
 
 ## test: install if needed and run the whole suite (SQLite, local memory)
 test: $(STAMP) $(OIDC_STAMP)

@@ -273,6 +273,7 @@ def _log_request(request: Request, api_method: str | None, status: str) -> None:
             "event": "simulator_request",
             "request_id": request_id,
             "api_method": api_method or "",
+            "account": request.account_id or "",
             "status": status,
         },
     )

@@ -28,7 +28,6 @@ keeps the temporary folder.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import secrets
@@ -41,8 +40,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import psycopg
-import redis
 import requests
 from cryptography.fernet import Fernet
 
@@ -131,31 +128,10 @@ class Deployment:
         )
 
     def create_database(self) -> str:
-        name = f"xpc_deploy_{secrets.token_hex(4)}"
-        with psycopg.connect(POSTGRES, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')  # our own random name
-
-        def drop() -> None:
-            with psycopg.connect(POSTGRES, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            say(f"  dropped database {name}")
-
-        self.stack.cleanups.append(drop)
-        say(f"  created database {name}")
-        return POSTGRES.rsplit("/", 1)[0] + "/" + name
+        return self.stack.postgres_database(POSTGRES, "xpc_deploy")
 
     def start_redis(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            raise DeployFailure("redis-server is not installed (apt-get install it)")
-        command = [binary, "--bind", "127.0.0.1", "--port", str(self.ports["redis"])]
-        command += ["--save", "", "--appendonly", "no", "--dir", str(self.folder)]
-        if self.redis is None:
-            self.redis = self.stack.service("redis", command, cwd=self.folder)
-        else:
-            self.redis.start()
-        client = redis.Redis(port=self.ports["redis"], socket_timeout=1)
-        wait_until(lambda: bool(client.ping()), "our redis-server answers PING", 10)
+        self.redis = self.stack.redis_server(self.ports["redis"], self.redis)
 
     def environment(self, database_url: str) -> None:
         """The documented env file, its secrets in files, pointed at this run."""
@@ -419,18 +395,11 @@ class Deployment:
             request_id,
         )
 
-        def json_lines(service: Service) -> list[dict[str, Any]]:
-            lines = []
-            for line in service.log_text().splitlines():
-                with contextlib.suppress(ValueError):
-                    lines.append(json.loads(line))
-            return lines
-
         def console_lines() -> list[dict[str, Any]]:
             return [
                 line
                 for service in self.instances.values()
-                for line in json_lines(service)
+                for line in service.json_lines()
                 if line.get("request_id") == request_id
             ]
 
@@ -438,7 +407,7 @@ class Deployment:
             (simulator,) = [s for s in self.stack.services if s.name == "simulator"]
             return [
                 line
-                for line in json_lines(simulator)
+                for line in simulator.json_lines()
                 if line.get("event") == "simulator_request"
                 and line.get("request_id") == request_id
             ]

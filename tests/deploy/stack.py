@@ -10,7 +10,10 @@ from __future__ import annotations
 import contextlib
 import datetime
 import ipaddress
+import json
 import os
+import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,7 +22,10 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import psycopg
+import redis
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -150,6 +156,14 @@ class Service:
             if path.exists()
         )
 
+    def json_lines(self) -> list[dict[str, Any]]:
+        """The JSON log lines the process wrote (other lines are skipped)."""
+        lines = []
+        for line in self.log_text().splitlines():
+            with contextlib.suppress(ValueError):
+                lines.append(json.loads(line))
+        return lines
+
 
 @dataclass
 class Stack:
@@ -192,6 +206,36 @@ class Stack:
                 cleanup()
             except Exception as exc:  # keep cleaning up
                 say(f"  clean-up failed: {exc}")
+
+    def postgres_database(self, server: str, prefix: str) -> str:
+        """A new database on `server` (a URL), dropped at the end; its URL."""
+        name = f"{prefix}_{secrets.token_hex(4)}"
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')  # our own random name
+
+        def drop() -> None:
+            with psycopg.connect(server, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            say(f"  dropped database {name}")
+
+        self.cleanups.append(drop)
+        say(f"  created database {name}")
+        return server.rsplit("/", 1)[0] + "/" + name
+
+    def redis_server(self, port: int, existing: Service | None = None) -> Service:
+        """A redis-server of our own on `port` (nothing kept on disk), answering."""
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise DeployFailure("redis-server is not installed (apt-get install it)")
+        command = [binary, "--bind", "127.0.0.1", "--port", str(port)]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(self.folder)]
+        if existing is None:
+            existing = self.service("redis", command, cwd=self.folder)
+        else:
+            existing.start()
+        client = redis.Redis(port=port, socket_timeout=1)
+        wait_until(lambda: bool(client.ping()), "our redis-server answers PING", 10)
+        return existing
 
     def print_log_tails(self, lines: int = 25) -> None:
         for path in sorted((self.folder / "logs").glob("*.log")):

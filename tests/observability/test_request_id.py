@@ -74,6 +74,9 @@ def test_the_id_reaches_every_upstream_call_and_the_simulators_log(
     assert sorted(line["api_method"] for line in received) == sorted(
         str(hit.api_method) for hit in simulator.hits
     )
+    # Each line names the account the call was for (benchmarks count by it),
+    # masked like any long digit run in a log line.
+    assert {line["account"] for line in received} == {"••••5678"}
 
 
 def test_every_line_of_the_request_carries_it_even_from_pool_threads(
