@@ -20,7 +20,7 @@ typecheck checks: export XPC_FIELD_ENCRYPTION_KEYS ?= fEssFPx5zPrHh1HCDvCeOLaIEt
 typecheck checks: export DJANGO_ALLOWED_HOSTS ?= console.example.com
 typecheck checks: export DATABASE_URL ?= sqlite:///:memory:
 
-.PHONY: demo serve bench bench-faults test test-services test-deploy lint format typecheck checks check clean \
+.PHONY: demo serve bench bench-faults loadtest test test-services test-deploy lint format typecheck checks check clean \
 	lock lock-upgrade install-prod dist
 
 # The locked install (docs/deployment.md, "Install"): requirements/dev.txt
@@ -98,6 +98,12 @@ bench: $(STAMP)
 ## (tests/perf/bench_faults.py; about 3 min; needs redis-server installed)
 bench-faults: $(STAMP)
 	$(BIN)/python tests/perf/bench_faults.py
+
+## loadtest: open-loop load on two gunicorn instances, PostgreSQL and Redis:
+## latency against the critical path and CPU per request (tests/perf/loadtest.py;
+## about 4 min; needs redis-server installed)
+loadtest: $(STAMP)
+	$(BIN)/python tests/perf/loadtest.py
 
 ## test: install if needed and run the whole suite (SQLite, local memory)
 test: $(STAMP) $(OIDC_STAMP)
