@@ -20,7 +20,7 @@ typecheck checks: export XPC_FIELD_ENCRYPTION_KEYS ?= fEssFPx5zPrHh1HCDvCeOLaIEt
 typecheck checks: export DJANGO_ALLOWED_HOSTS ?= console.example.com
 typecheck checks: export DATABASE_URL ?= sqlite:///:memory:
 
-.PHONY: demo serve bench bench-faults loadtest test test-services test-deploy lint format typecheck checks check clean \
+.PHONY: demo serve bench bench-faults loadtest profile test test-services test-deploy lint format typecheck checks check clean \
 	lock lock-upgrade install-prod dist
 
 # The locked install (docs/deployment.md, "Install"): requirements/dev.txt
@@ -104,6 +104,12 @@ bench-faults: $(STAMP)
 ## about 4 min; needs redis-server installed)
 loadtest: $(STAMP)
 	$(BIN)/python tests/perf/loadtest.py
+
+## profile: CPU per cold, cached and live page view in one process on
+## PostgreSQL and Redis, and a cProfile of cold pages (tests/perf/profile_page.py;
+## about a minute; needs redis-server installed)
+profile: $(STAMP)
+	$(BIN)/python tests/perf/profile_page.py
 
 ## test: install if needed and run the whole suite (SQLite, local memory)
 test: $(STAMP) $(OIDC_STAMP)

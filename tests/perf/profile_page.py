@@ -1,0 +1,224 @@
+"""`make profile`: CPU per page view, and where it goes, on the production path.
+
+The console runs in this process (Django's test client, no HTTP server in
+front) on a new PostgreSQL database and a Redis of its own, with the
+production settings otherwise; the X-Platform simulator runs in its own
+process in generated-interaction mode (``tests/perf/production.py``) with no
+added latency, so every figure is the console's own work. CPU time is this
+process's user plus system time (``time.process_time``, every thread: the
+upstream calls run on the console's pool threads), per request:
+
+- ``html``: a cold interaction page (a new interaction every time);
+- ``api``: the same through the JSON API with a token;
+- ``cached``: one interaction's page again, its parts in the cache;
+- ``live``: the live interaction's refresh (``/live``), cached between
+  refresh intervals as in production.
+
+Then cProfile over 100 requests of one scenario (XPC_PROFILE, default
+``html``; ``0`` for none): the functions with the most cumulative and the
+most own time (the main thread's: the pool threads' parsing shows only in
+the CPU figures). `make loadtest` measures the
+same on gunicorn under load; this is the quiet, repeatable view to compare
+before and after a change. Loopback only; about a minute.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import os
+import pstats
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.deploy.stack import DeployFailure, say
+from tests.perf.production import ProductionRun
+
+RUNS = int(os.environ.get("XPC_PROFILE_RUNS", "200"))
+PROFILED = 100
+LIVE = "/a/northwind/i/7301846/live"
+
+
+class Profile(ProductionRun):
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        # The load comes from one agent; the page limits are for people.
+        self.extra_env = {
+            "XPC_RATE_LIMIT_INTERACTION": "100000000",
+            "XPC_RATE_LIMIT_SEARCH": "100000000",
+            "XPC_LOG_LEVEL": "WARNING",
+        }
+
+    def in_process(self) -> None:
+        """Load the console's settings in this process, as gunicorn would."""
+        os.environ.update(self.env)
+        os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+        os.environ["DJANGO_SETTINGS_MODULE"] = "xplatform_console.settings"
+        import django
+
+        django.setup()
+
+
+def cpu_per_request(request: Callable[[], int], runs: int) -> tuple[list[float], int]:
+    """CPU seconds of each request (every answer must be 200), and the
+    database queries the main thread sent for all of them."""
+    from django.db import connection
+
+    queries = 0
+    show = os.environ.get("XPC_PROFILE_SQL") == "1" and runs == RUNS
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        if show and len(samples) == 0:  # the first request's statements
+            say(f"    sql: {' '.join(sql.split())[:150]}")
+        return execute(sql, params, many, context)
+
+    samples = []
+    with connection.execute_wrapper(count):
+        for _ in range(runs):
+            started = time.process_time()
+            status = request()
+            samples.append(time.process_time() - started)
+            if status != 200:
+                raise DeployFailure(f"a request answered {status}")
+    return samples, queries
+
+
+def main() -> int:
+    os.environ.pop("DJANGO_SETTINGS_MODULE", None)
+    folder = Path(tempfile.mkdtemp(prefix="xpc-profile-"))
+    run = Profile(folder)
+    failed = True
+    say(f"make profile in {folder}")
+    try:
+        run.prepare()
+        run.start_simulator()
+        run.in_process()
+        failed = measure(run)
+    except DeployFailure as exc:
+        say(f"FAILED: {exc}")
+        run.stack.print_log_tails()
+    finally:
+        run.stack.stop_all()
+        shutil.rmtree(folder, ignore_errors=True)
+    return 1 if failed else 0
+
+
+def measure(run: Profile) -> bool:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from interactions.identity.models import ApiToken
+
+    agent = User.objects.get(username="agent")  # acme
+    web, live_web = Client(), Client()
+    web.force_login(agent)
+    live_web.force_login(User.objects.get(username="agent2"))  # northwind
+    token = ApiToken.objects.issue(user=agent, name="profile")[1]
+    api = Client(HTTP_AUTHORIZATION=f"Token {token}")
+
+    def html() -> int:
+        return web.get(f"/a/acme/i/gen-{next(run.serial)}/").status_code
+
+    def api_page() -> int:
+        path = f"/api/v1/accounts/acme/interactions/gen-{next(run.serial)}"
+        return api.get(path).status_code
+
+    cached_id = f"gen-{next(run.serial)}"
+
+    def cached() -> int:
+        return web.get(f"/a/acme/i/{cached_id}/").status_code
+
+    def live() -> int:
+        return live_web.get(LIVE).status_code
+
+    for request in (html, api_page, cached, live):  # warm every code path
+        cpu_per_request(request, 3)
+    say(f"== CPU per request, {RUNS} requests each (ms)")
+    say(f"  {'scenario':<8} {'mean':>6} {'p50':>6} {'p95':>6}  queries/request")
+    say("  (XPC_PROFILE_SQL=1 prints the first request's statements)")
+    for name, request in (
+        ("html", html),
+        ("api", api_page),
+        ("cached", cached),
+        ("live", live),
+    ):
+        samples, queries = cpu_per_request(request, RUNS)
+        ordered = sorted(samples)
+        say(
+            f"  {name:<8} {statistics.fmean(samples) * 1000:6.2f} "
+            f"{ordered[len(ordered) // 2] * 1000:6.2f} "
+            f"{ordered[int(len(ordered) * 0.95)] * 1000:6.2f}  {queries / RUNS:.1f}"
+        )
+    say("  goals: cold page (html, api) <= 8 ms, cached page <= 2 ms")
+    scenarios = {"html": html, "api": api_page, "cached": cached, "live": live}
+    chosen = os.environ.get("XPC_PROFILE", "html")
+    if chosen in scenarios:
+        profile(chosen, scenarios[chosen])
+    return False
+
+
+def profile(name: str, request: Callable[[], int]) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(PROFILED):
+        request()
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    by_area: dict[str, float] = {}
+    for (filename, _line, function), row in stats.stats.items():  # type: ignore[attr-defined]
+        area = _area(filename, function)
+        by_area[area] = by_area.get(area, 0.0) + row[2]  # own time
+    total = sum(by_area.values())
+    say(f"== cProfile of {PROFILED} {name} requests: own time by area, ms per request")
+    for area, seconds in sorted(by_area.items(), key=lambda item: -item[1])[:18]:
+        say(f"  {area:<34} {seconds * 1000 / PROFILED:6.2f}  {seconds / total:4.0%}")
+    for order, title in (("cumulative", "cumulative"), ("tottime", "own")):
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats(order).print_stats(40)
+        say(f"== cProfile of {PROFILED} {name} requests, by {title} time")
+        body = out.getvalue()
+        say(body[body.index("   ncalls") :].rstrip())
+
+
+AREAS = (
+    ("django/template", "django templates"),
+    ("django/db", "django ORM"),
+    ("django/contrib/sessions", "django sessions"),
+    ("django/contrib/auth", "django auth"),
+    ("django/utils", "django utils (translation, safestring...)"),
+    ("/django/", "django (other)"),
+    ("psycopg", "psycopg (PostgreSQL client)"),
+    ("redis", "redis client"),
+    ("requests", "requests/urllib3 (upstream HTTP)"),
+    ("urllib3", "requests/urllib3 (upstream HTTP)"),
+    ("rest_framework", "django REST framework"),
+    ("pydantic", "pydantic (upstream validation)"),
+    ("/interactions/", "console code"),
+    ("site-packages", "other libraries"),
+)
+
+
+def _area(filename: str, function: str) -> str:
+    if "/interactions/" in filename:
+        return "console: " + filename.split("/interactions/", 1)[1]
+    for fragment, area in AREAS:
+        if fragment in filename:
+            return area
+    if filename == "~":  # built-ins: {method 'acquire' ...}
+        return "built-in: " + function.split("'")[1] if "'" in function else function
+    return "standard library"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
