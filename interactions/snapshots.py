@@ -3,12 +3,18 @@
 A snapshot is stored once per change of content (the volatile parts, such as
 "data as of", left out of the hash), with the thumbnails already known for
 its photos. Reading one back never calls the X-Platform.
+
+Most views show content already kept (every live refresh, every agent
+re-opening a page), so a cache entry per stored content answers "already
+kept?" without a database query (docs/performance.md). The entry is written
+only once the row is committed, and trusted only while the row is far from
+the retention purge, so a purged snapshot is never taken as kept.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -78,39 +84,76 @@ def _carry_thumbnails(snapshot: InteractionSnapshot) -> None:
     )
 
 
+# How long "this content is kept" is remembered; and how close to the
+# retention purge a snapshot may be for the memory to be trusted.
+KEPT_SECONDS = 6 * 3600
+KEPT_MARGIN = timedelta(days=1)
+
+
+def _kept_key(account: XPlatformAccount, unique_id: str, digest: str) -> str:
+    return cache_key(account, unique_id, "snapshot-kept", digest)
+
+
+def _remember_kept(key: str, snapshot: InteractionSnapshot) -> None:
+    """Remember the row once it is committed (never a row rolled back)."""
+    value = (snapshot.pk, snapshot.created_at.timestamp())
+    transaction.on_commit(lambda: cache.set(key, value, KEPT_SECONDS))
+
+
+def _known_kept(key: str) -> int | None:
+    """The id of the snapshot remembered for this content, if it is safely
+    younger than the retention purge."""
+    remembered = cache.get(key)
+    if remembered is None:
+        return None
+    pk, created = remembered
+    purge_at = datetime.fromtimestamp(created, tz=UTC)
+    purge_at += timedelta(days=settings.XPC_SNAPSHOT_RETENTION_DAYS)
+    if purge_at - KEPT_MARGIN <= timezone.now():
+        return None
+    return int(pk)
+
+
 def interaction_snapshot_store(
     *, user: Any, account: XPlatformAccount, page: InteractionPage
-) -> InteractionSnapshot:
-    """Keep a copy of what the interaction page showed, once per change.
+) -> int:
+    """Keep a copy of what the interaction page showed, once per change; the
+    snapshot's id.
 
-    The same content (volatile parts left out of the hash) gives back the
-    existing snapshot and writes nothing; new content adds a snapshot that
-    starts with the thumbnails already known for its photos.
+    The same content (volatile parts left out of the hash) writes nothing,
+    and is usually recognised from the cache with no query; new content
+    adds a snapshot that starts with the thumbnails already known for its
+    photos.
     """
     data = page_to_json(page)
+    digest = content_hash(data)
     lookup = {
         "account": account,
         "interaction_id": page.unique_id,
-        "content_hash": content_hash(data),
+        "content_hash": digest,
     }
+    key = _kept_key(account, page.unique_id, digest)
+    known = _known_kept(key)
+    if known is not None:
+        return known
     # The stored JSON is not needed to know the snapshot exists.
-    existing = InteractionSnapshot.objects.filter(**lookup).defer("data").first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            snapshot = InteractionSnapshot.objects.create(
-                **lookup,
-                first_viewed_by=user if getattr(user, "pk", None) else None,
-                flow_name=page.flow_name[:200],
-                has_photos=page.has_photos,
-                data=data,
-            )
-            _carry_thumbnails(snapshot)
-    except IntegrityError:
-        # Another viewer stored the same content a moment ago.
-        return InteractionSnapshot.objects.get(**lookup)
-    return snapshot
+    snapshot = InteractionSnapshot.objects.filter(**lookup).defer("data").first()
+    if snapshot is None:
+        try:
+            with transaction.atomic():
+                snapshot = InteractionSnapshot.objects.create(
+                    **lookup,
+                    first_viewed_by=user if getattr(user, "pk", None) else None,
+                    flow_name=page.flow_name[:200],
+                    has_photos=page.has_photos,
+                    data=data,
+                )
+                _carry_thumbnails(snapshot)
+        except IntegrityError:
+            # Another viewer stored the same content a moment ago.
+            snapshot = InteractionSnapshot.objects.defer("data").get(**lookup)
+    _remember_kept(key, snapshot)
+    return snapshot.pk
 
 
 def snapshot_photo_store(

@@ -11,7 +11,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
 from PIL import Image
 
 from interactions import selectors, snapshots, upstream
@@ -86,15 +90,17 @@ def test_data_as_of_and_time_so_far_do_not_make_a_new_snapshot(db):
             account=account, unique_id=data.LIVE_UNIQUE_ID
         )
     assert live.is_live is True
-    first = snapshots.interaction_snapshot_store(
-        user=agent, account=account, page=interaction_page(live)
+    first = InteractionSnapshot.objects.get(
+        pk=snapshots.interaction_snapshot_store(
+            user=agent, account=account, page=interaction_page(live)
+        )
     )
     moved = live.fetched_at + timedelta(seconds=40)
     later = interaction_page(dataclasses.replace(live, fetched_at=moved))
     second = snapshots.interaction_snapshot_store(
         user=agent, account=account, page=later
     )
-    assert second.pk == first.pk
+    assert second == first.pk
     # The two views did show different values: "data as of", and the time
     # spent so far on the last page of the live flow.
     shown_later = page_to_json(later)
@@ -170,13 +176,13 @@ def test_new_snapshot_starts_with_the_thumbnails_already_stored(sim_accounts, ag
         user=agent, account=account, page=interaction_page(interaction)
     )
     key = interaction.photos[0].key
-    SnapshotPhoto.objects.create(snapshot=first, key=key, thumbnail=b"\xff\xd8thumb")
+    SnapshotPhoto.objects.create(snapshot_id=first, key=key, thumbnail=b"\xff\xd8thumb")
     changed = interaction_page(dataclasses.replace(interaction, variable_sets=()))
     second = snapshots.interaction_snapshot_store(
         user=agent, account=account, page=changed
     )
-    assert second.pk != first.pk
-    carried = SnapshotPhoto.objects.get(snapshot=second)
+    assert second != first
+    carried = SnapshotPhoto.objects.get(snapshot_id=second)
     assert carried.key == key
     assert bytes(carried.thumbnail) == b"\xff\xd8thumb"
 
@@ -280,3 +286,76 @@ def test_unknown_snapshot_photo_is_404(agent_client, supervisor_client, key):
     snapshot = InteractionSnapshot.objects.get()
     url = reverse("interactions:review-snapshot-photo", args=[snapshot.pk, key])
     assert supervisor_client.get(url).status_code == 404
+
+
+# --- "already kept?" without a query -------------------------------------------
+
+
+def test_unchanged_content_is_recognised_without_a_query(
+    sim_accounts, agent, django_capture_on_commit_callbacks
+):
+    account = sim_accounts["acme"]
+    page = interaction_page(
+        upstream.interaction_fetch(account=account, unique_id=data.UUID_UNIQUE_ID)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        first = snapshots.interaction_snapshot_store(
+            user=agent, account=account, page=page
+        )
+    with CaptureQueriesContext(connection) as queries:
+        again = snapshots.interaction_snapshot_store(
+            user=agent, account=account, page=page
+        )
+    assert again == first
+    assert queries.captured_queries == []
+    assert InteractionSnapshot.objects.count() == 1
+
+
+def test_a_store_rolled_back_is_not_remembered(
+    sim_accounts, agent, django_capture_on_commit_callbacks
+):
+    account = sim_accounts["acme"]
+    page = interaction_page(
+        upstream.interaction_fetch(account=account, unique_id=data.UUID_UNIQUE_ID)
+    )
+
+    def store_then_fail() -> None:
+        with transaction.atomic():
+            snapshots.interaction_snapshot_store(user=agent, account=account, page=page)
+            raise RuntimeError("the request failed after the store")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError):
+            store_then_fail()
+        assert InteractionSnapshot.objects.count() == 0
+        snapshots.interaction_snapshot_store(user=agent, account=account, page=page)
+    assert InteractionSnapshot.objects.count() == 1
+
+
+def test_a_snapshot_near_its_purge_is_looked_up_and_kept_again_after_it(
+    sim_accounts, agent, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The cache may outlive the row: near the purge it is not trusted."""
+    monkeypatch.setattr(snapshots, "KEPT_SECONDS", None)  # never expires
+    settings.XPC_SNAPSHOT_RETENTION_DAYS = 10
+    account = sim_accounts["acme"]
+    page = interaction_page(
+        upstream.interaction_fetch(account=account, unique_id=data.UUID_UNIQUE_ID)
+    )
+    start = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = snapshots.interaction_snapshot_store(
+            user=agent, account=account, page=page
+        )
+    with freeze_time(start + timedelta(days=9, hours=12)):
+        with CaptureQueriesContext(connection) as queries:
+            snapshots.interaction_snapshot_store(user=agent, account=account, page=page)
+        assert len(queries.captured_queries) == 1  # looked up, still there
+    with freeze_time(start + timedelta(days=10, seconds=1)):
+        assert snapshots.snapshots_purge()[0] >= 1
+        with django_capture_on_commit_callbacks(execute=True):
+            again = snapshots.interaction_snapshot_store(
+                user=agent, account=account, page=page
+            )
+    assert again != first
+    assert InteractionSnapshot.objects.filter(pk=again).exists()
