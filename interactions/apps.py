@@ -15,6 +15,7 @@ class InteractionsConfig(AppConfig):
         from interactions import (
             checks,  # noqa: F401  (registers system checks)
             metrics,
+            permission_cache,
         )
         from interactions.models import AccountAssignment, XPlatformAccount
 
@@ -29,6 +30,8 @@ class InteractionsConfig(AppConfig):
             exclude_fields=["password", "last_login"],
             m2m_fields={"groups", "user_permissions"},
         )
+        # Role changes make the cached permissions stale at once.
+        permission_cache.connect_signals()
         # Upstream call latency and breaker states (docs/deployment.md).
         metrics.install()
         if settings.SENTRY_DSN:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
-from interactions import metrics
+from interactions import metrics, permission_cache
 from interactions.client_address import client_ip, via_trusted_proxy
 from interactions.xplatform.context import bound_deadline, bound_request_id
 
@@ -101,6 +101,18 @@ class IdleTimeoutMiddleware:
                 # Written at most every 30 s: a session save on every request
                 # would cost a database write per page, refresh and photo.
                 request.session[_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class PermissionCacheMiddleware:
+    """The signed-in user's permissions from the shared cache, not two
+    queries per request (interactions/permission_cache.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        permission_cache.prime(request.user)
         return self.get_response(request)
 
 

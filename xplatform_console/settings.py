@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "interactions.middleware.IdleTimeoutMiddleware",
+    "interactions.middleware.PermissionCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "interactions.middleware.FrameAncestorsMiddleware",
@@ -232,6 +233,13 @@ else:
             "LOCATION": "xplatform-console",
         }
     }
+
+# Each user's permissions kept this long in the cache between requests, under
+# a generation every role change replaces (interactions/permission_cache.py);
+# off without Redis, where processes share no memory.
+XPC_PERMISSION_CACHE_SECONDS = env_int(
+    "XPC_PERMISSION_CACHE_SECONDS", 300 if REDIS_URL else 0, minimum=0
+)
 
 # Authentication
 AUTH_PASSWORD_VALIDATORS = [

@@ -23,6 +23,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.request import Request
 
+from interactions import permission_cache
 from interactions.identity.models import ApiToken, token_digest
 
 KEYWORDS = (b"token", b"bearer")
@@ -91,6 +92,7 @@ class ApiTokenAuthentication(TokenAuthentication):
                 code="user_inactive",
             )
         token.mark_used(now)
+        permission_cache.prime(token.user)
         return token.user, token
 
 
