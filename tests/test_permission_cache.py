@@ -3,6 +3,8 @@ change (interactions/permission_cache.py, docs/security.md R-AC-01)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import cache
@@ -26,7 +28,7 @@ def fresh(user: User) -> User:
     return User.objects.get(pk=user.pk)
 
 
-def permission_queries(action) -> int:  # type: ignore[no-untyped-def]
+def permission_queries(action: Callable[[], object]) -> int:
     with CaptureQueriesContext(connection) as queries:
         action()
     return sum("auth_permission" in q["sql"] for q in queries.captured_queries)
