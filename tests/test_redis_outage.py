@@ -154,3 +154,26 @@ def test_the_cache_comes_back_after_the_outage(tmp_path, settings, caplog):
         assert any("reachable again" in r.getMessage() for r in caplog.records)
     finally:
         server.stop()
+
+
+def test_cache_calls_share_one_redis_client(redis_server):
+    """One ``redis.Redis`` per connection pool, not one per cache call
+    (building one costs more than a GET on loopback)."""
+    cache = caches["default"]
+    client = cache._cache
+    made: list[dict[str, Any]] = []
+    build = client._client
+    client._client = lambda **options: made.append(options) or build(**options)
+    for n in range(10):
+        cache.set(f"k{n}", n)
+        assert cache.get(f"k{n}") == n
+    assert cache.get_many(["k1", "k2"]) == {"k1": 1, "k2": 2}
+    assert len(made) == 1
+    # The one client still finds a restarted server (its pool reconnects).
+    redis_server.stop()
+    assert cache.get("k1") is None
+    redis_server.start()
+    resilient_cache._outage_for(redis_server.url).down_until = 0.0
+    cache.set("k1", 11)
+    assert cache.get("k1") == 11
+    assert len(made) == 1
