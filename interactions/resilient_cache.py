@@ -92,10 +92,12 @@ class ReusedRedisCacheClient(RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
+        # Django's own (undocumented, unstubbed) pool and client class.
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
         client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            make = self._client  # type: ignore[attr-defined]
+            client = self._clients[id(pool)] = make(connection_pool=pool)
         return client
 
 

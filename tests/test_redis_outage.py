@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core.cache import caches
@@ -160,10 +160,15 @@ def test_cache_calls_share_one_redis_client(redis_server):
     """One ``redis.Redis`` per connection pool, not one per cache call
     (building one costs more than a GET on loopback)."""
     cache = caches["default"]
-    client = cache._cache
+    client = cast(Any, cache)._cache
     made: list[dict[str, Any]] = []
     build = client._client
-    client._client = lambda **options: made.append(options) or build(**options)
+
+    def counted(**options: Any) -> Any:
+        made.append(options)
+        return build(**options)
+
+    client._client = counted
     for n in range(10):
         cache.set(f"k{n}", n)
         assert cache.get(f"k{n}") == n
