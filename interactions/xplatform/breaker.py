@@ -233,10 +233,10 @@ class RedisStore:
 
         def remote() -> Decision:
             client = self._client()
-            open_now, is_tripped = client.exists(refusing), client.exists(tripped)
-            if not is_tripped:
+            # Closed (the usual case) costs one round trip.
+            if not client.exists(tripped):
                 return Decision.CALL
-            if open_now:
+            if client.exists(refusing):
                 return Decision.REFUSE
             token = client.set(trial, "1", nx=True, px=max(1, int(trial_ttl * 1000)))
             return Decision.TRIAL if token else Decision.REFUSE
