@@ -6,17 +6,15 @@ view only turns HTTP into a call and the answer into a page.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from interactions import images, roles, selectors, services
+from interactions import images, roles, section_cache, selectors, services
 from interactions.access_log import Actor
 from interactions.errors import (
     NOT_FOUND,
@@ -132,17 +130,12 @@ def page_sections(
 
     The page and the live refresh render them the same way; the script
     compares digests, not HTML as the browser re-serialises it, so an
-    unchanged section is never redrawn.
+    unchanged section is never redrawn. They are rendered from the page
+    alone and shared between views of the same content
+    (interactions/section_cache.py).
     """
-    sections: dict[str, str] = {
-        name: render_to_string(f"interactions/includes/{name}.html", context, request)
-        for name in LIVE_SECTIONS
-    }
-    digests = {
-        name: hashlib.sha256(html.encode("utf-8")).hexdigest()[:16]
-        for name, html in sections.items()
-    }
-    return sections, digests
+    stored = bool(context.get("stored"))
+    return section_cache.sections(context["page"], stored, LIVE_SECTIONS)
 
 
 @never_cache

@@ -1,0 +1,87 @@
+"""The interaction page's sections rendered once per content and shared
+between viewers (interactions/section_cache.py, docs/performance.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.test.signals import template_rendered
+from django.utils import translation
+
+from interactions import section_cache
+from interactions.models import InteractionSnapshot
+from interactions.simulator import data
+from interactions.views import LIVE_SECTIONS
+from tests.review.conftest import detail_url
+
+SECTION = "interactions/includes/"
+FIVE = {f"{name}.html" for name in LIVE_SECTIONS}
+
+
+@pytest.fixture
+def renders() -> Iterator[list[str]]:
+    """The section templates rendered meanwhile (the includes they pull in
+    are not counted)."""
+    names: list[str] = []
+
+    def seen(sender: object, template: object, **kwargs: object) -> None:
+        name = getattr(template, "name", "") or ""
+        if name.removeprefix(SECTION) in FIVE:
+            names.append(name.removeprefix(SECTION))
+
+    template_rendered.connect(seen)
+    yield names
+    template_rendered.disconnect(seen)
+
+
+def test_a_second_viewer_of_the_same_content_renders_no_section(
+    agent_client, supervisor_client, renders
+):
+    first = agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    assert sorted(renders) == sorted(FIVE)
+    renders.clear()
+    second = supervisor_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    assert second.status_code == 200
+    assert renders == ["status.html"]  # "data as of" is the time of the view
+    for name in ("answers", "timeline", "variables", "photos"):
+        assert second.context["sections"][name] == first.context["sections"][name]
+    # Each page still has its own session's CSRF token, outside the sections.
+    assert first.context["csrf_token"] != second.context["csrf_token"]
+    for html in second.context["sections"].values():
+        assert str(first.context["csrf_token"]) not in html
+
+
+def test_new_content_is_rendered_again(agent_client, renders):
+    page = agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).context["page"]
+    section_cache.sections(page, False, LIVE_SECTIONS)
+    renders.clear()
+    later = dataclasses.replace(page, data_as_of=page.data_as_of + timedelta(seconds=5))
+    sections, _ = section_cache.sections(later, False, LIVE_SECTIONS)
+    assert renders == ["status.html"]
+    assert later.data_as_of.strftime("%H:%M:%S") in sections["status"]
+    renders.clear()
+    fewer = dataclasses.replace(page, answers=page.answers[:-1])
+    sections, _ = section_cache.sections(fewer, False, LIVE_SECTIONS)
+    assert sorted(renders) == sorted(FIVE)
+    assert sections["answers"].count('class="answer"') == len(page.answers) - 1
+
+
+def test_the_stored_copy_and_another_language_are_rendered_apart(
+    agent_client, supervisor_client, renders
+):
+    page = agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).context["page"]
+    live, _ = section_cache.sections(page, False, ("status",))
+    stored, _ = section_cache.sections(page, True, ("status",))
+    assert "Status then" in stored["status"]
+    assert "Status then" not in live["status"]
+    with translation.override("es"):
+        key_es = section_cache._key(page, False, ("answers",))
+    assert key_es != section_cache._key(page, False, ("answers",))
+    snapshot = InteractionSnapshot.objects.get()
+    renders.clear()
+    copy = supervisor_client.get(f"/review/snapshots/{snapshot.pk}/")
+    assert copy.status_code == 200
+    assert "status.html" in renders  # not the live page's sections
