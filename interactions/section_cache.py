@@ -66,7 +66,7 @@ def _key(page: InteractionPage, stored: bool, names: tuple[str, ...]) -> str:
 
 def _render(page: InteractionPage, stored: bool, names: Iterable[str]) -> Sections:
     context = {"page": page, "stored": stored}
-    sections = {
+    sections: dict[str, str] = {
         name: render_to_string(f"interactions/includes/{name}.html", context)
         for name in names
     }
