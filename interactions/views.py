@@ -173,6 +173,17 @@ def lookup_result(request: HttpRequest, result_id: str) -> HttpResponse:
     return _home(request, form, result=kept)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check (CSRF_FAILURE_VIEW), in plain words.
+
+    Almost always a tab left open across a sign-in: its form's token is no
+    longer the session's. Django's own page spoke of "CSRF verification";
+    this one says what happened and where to go, in the console's layout.
+    ``reason`` is Django's technical reason, logged by Django, never shown.
+    """
+    return render(request, "csrf_failure.html", status=403)
+
+
 def _console_photo_urls(page: InteractionPage) -> InteractionPage:
     def url(photo: Photo, size: str) -> str:
         args = [page.account_slug, page.unique_id, photo.key, size]
