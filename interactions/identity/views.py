@@ -25,6 +25,7 @@ from mozilla_django_oidc.views import (
 from interactions.identity import mfa, sso
 from interactions.identity.forms import ConsoleAuthenticationForm
 from interactions.identity.mfa_views import mfa_entry
+from interactions.lookup_state import PENDING_KEY
 from interactions.middleware import IDLE_SIGNED_OUT
 
 logger = logging.getLogger(__name__)
@@ -142,4 +143,5 @@ class ConsoleLoginView(LoginView):
         context["local_login_admins_only"] = settings.XPC_LOCAL_LOGIN == "admins"
         if IDLE_SIGNED_OUT in self.request.session:
             context["idle_minutes"] = settings.XPC_SESSION_IDLE_TIMEOUT // 60
+            context["idle_search_kept"] = PENDING_KEY in self.request.session
         return context

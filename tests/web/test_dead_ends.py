@@ -86,6 +86,7 @@ def test_idle_sign_out_during_a_lookup_lands_on_the_lookup_with_the_query_kept(
     assert simulator.hits == []
     login_page = client.get(response["Location"]).content.decode()
     assert "You were signed out after 60 minutes without activity" in login_page
+    assert "the search you had started is kept" in login_page
 
     signed_in = sign_in(client, both, LOOKUP)
     assert signed_in.status_code == 302
@@ -103,6 +104,16 @@ def test_idle_sign_out_during_a_lookup_lands_on_the_lookup_with_the_query_kept(
     # Once only.
     again = client.get(reverse("interactions:home")).content.decode()
     assert "555-0100" not in again
+
+
+def test_an_idle_sign_out_elsewhere_says_why_and_keeps_nothing(agent_client, settings):
+    go_idle(agent_client, settings)
+    response = agent_client.get(reverse("interactions:home"))
+    assert response.status_code == 302
+    login_page = agent_client.get(response["Location"]).content.decode()
+    assert "You were signed out after 60 minutes without activity" in login_page
+    assert "Sign in again to carry on." in login_page
+    assert lookup_state.PENDING_KEY not in agent_client.session
 
 
 def test_the_kept_search_is_never_shown_to_the_next_person(both, agent, settings):
@@ -297,8 +308,8 @@ def test_candidates_show_customer_matched_attribute_and_step(agent_client):
     assert body.count("Call Return Number") == 2
     assert "Click-to-Call Caller ID" not in body  # it did not match
     # Where each stopped: the last page reached.
-    assert "step 7: Dispute received" in body
-    assert "step 9: Claim submitted" in body
+    assert "stopped at step 7: Dispute received" in body
+    assert "stopped at step 9: Claim submitted" in body
     assert "Finished" in body
     # One account: no account column.
     assert ">Account</th>" not in body
@@ -325,7 +336,7 @@ def test_a_live_candidate_has_the_live_badge_and_its_step(both, sim_accounts):
         response = lookup(client, data.LIVE_UNIQUE_ID)
         body = client.get(response["Location"]).content.decode()
     assert '<span class="badge badge-live">Live</span>' in body
-    assert re.search(r'<span class="candidate-step">step \d+: \w', body)
+    assert re.search(r'<span class="candidate-step">on step \d+: \w', body)
     assert "Unique ID" in body  # what matched
     assert "The search in Acme Insurance failed" in body
 
