@@ -90,6 +90,18 @@ RECORD_BUTTON_STATES = """() => {
 }"""
 
 
+BUSY_THEN_RESTORED_FROM_CACHE = """() => {
+  const form = document.querySelector(".lookup-form");
+  // Busy as after a submit, without leaving the page.
+  window.addEventListener("submit", (event) => event.preventDefault(),
+                          {capture: true, once: true});
+  form.requestSubmit();
+  const button = form.querySelector("button[type=submit]");
+  if (button.getAttribute("aria-busy") !== "true") throw new Error("not busy");
+  window.dispatchEvent(new PageTransitionEvent("pageshow", {persisted: true}));
+}"""
+
+
 def go_idle(session: Any, settings: Any) -> None:
     """The browser's session was last seen longer ago than the idle timeout."""
     cookie = next(c for c in session.context.cookies() if c["name"] == "sessionid")
@@ -236,4 +248,11 @@ def test_look_up_is_busy_while_the_upstream_answers_and_sent_once(
     expect(restored).to_have_text("Look up")
     expect(restored).to_be_enabled()
     expect(restored).to_have_attribute("aria-busy", "false")
+    # A page restored from the back-forward cache keeps its scripts' state:
+    # the pageshow handler makes the button usable again.
+    page.evaluate(BUSY_THEN_RESTORED_FROM_CACHE)
+    expect(restored).to_have_text("Look up")
+    expect(restored).to_be_enabled()
+    expect(restored).to_have_attribute("aria-busy", "false")
+    expect(page.locator("[data-busy-status]")).to_have_text("")
     assert session.problems.messages == []
