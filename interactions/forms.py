@@ -149,7 +149,12 @@ class XPlatformAccountForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class LookupForm(forms.Form):
-    """The agent's search box, the "search by" selector and the account."""
+    """The agent's search box, the "search by" selector and the account.
+
+    With more than one account the account menu starts at "All my
+    accounts" (an empty value): a supervisor's valid ID of the second
+    account was "not found" while the menu defaulted to the first (issue 13).
+    """
 
     query = forms.CharField(
         label="Phone number or interaction ID",
@@ -174,7 +179,15 @@ class LookupForm(forms.Form):
         assert isinstance(account_field, forms.ModelChoiceField)  # noqa: S101
         account_field.queryset = accounts
         account_field.to_field_name = "slug"
-        first = accounts.first()
-        if first is not None and not self.is_bound:
-            self.initial.setdefault("account", first.slug)
-        self.single_account = accounts.count() == 1
+        self.user_accounts = list(accounts)
+        self.single_account = len(self.user_accounts) == 1
+        if not self.single_account:
+            account_field.required = False
+            account_field.empty_label = gettext_lazy("All my accounts")
+        elif not self.is_bound:
+            self.initial.setdefault("account", self.user_accounts[0].slug)
+
+    def accounts(self) -> list[XPlatformAccount]:
+        """The accounts to search: the one chosen, or all of the user's."""
+        chosen = self.cleaned_data.get("account")
+        return [chosen] if chosen is not None else self.user_accounts

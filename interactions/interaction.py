@@ -7,10 +7,13 @@ No I/O here: `interactions.upstream` fills these from the X-Platform and
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from django.utils.translation import gettext
 
 from interactions.caller_query import ParsedQuery
 from interactions.xplatform.errors import XPlatformError, XPlatformNotFound
@@ -131,6 +134,40 @@ class Interaction:
         return True
 
     @cached_property
+    def last_step(self) -> tuple[int, str]:
+        """The number and title of the last page the customer reached."""
+        if self.flow.value and self.flow.value.pages:
+            pages = self.flow.value.pages
+            return len(pages), pages[-1].title
+        if self.summary.value and self.summary.value.pages:
+            summary_pages = self.summary.value.pages
+            return len(summary_pages), summary_pages[-1].title
+        return 0, ""
+
+    @cached_property
+    def customer_name(self) -> str:
+        """The customer's name from the variable sets, when a set has one.
+
+        Read from the usual variable names ("Customer Name", "Full Name",
+        "Name", or "First Name" with "Last Name"), in the account's set order.
+        """
+        first = last = ""
+        for _set_id, part in self.variable_sets:
+            if part.value is None:
+                continue
+            for variable in part.value.values:
+                if not variable.is_set or variable.is_structured:
+                    continue
+                key = _NAME_KEY.sub("", variable.name.lower())
+                if key in _FULL_NAME_KEYS:
+                    return variable.value.strip()
+                if key in _FIRST_NAME_KEYS and not first:
+                    first = variable.value.strip()
+                elif key in _LAST_NAME_KEYS and not last:
+                    last = variable.value.strip()
+        return " ".join(name for name in (first, last) if name)
+
+    @cached_property
     def photos(self) -> list[PhotoRef]:
         refs: list[PhotoRef] = []
         if not self.flow.value:
@@ -156,6 +193,12 @@ class Interaction:
         return refs
 
 
+_NAME_KEY = re.compile(r"[^a-z]")
+_FULL_NAME_KEYS = frozenset({"customername", "fullname", "name"})
+_FIRST_NAME_KEYS = frozenset({"firstname", "givenname"})
+_LAST_NAME_KEYS = frozenset({"lastname", "surname", "familyname"})
+
+
 @dataclass(frozen=True)
 class Candidate:
     unique_id: str
@@ -164,6 +207,11 @@ class Candidate:
     last_activity: datetime | None
     is_live: bool
     available: bool
+    customer_name: str = ""
+    # How the query matched it: names of caller_query.Method members.
+    matched: tuple[str, ...] = ()
+    step_number: int = 0
+    step_title: str = ""
 
 
 @dataclass
@@ -174,13 +222,21 @@ class LookupResult:
     unique_ids: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     errors: list[XPlatformError] = field(default_factory=list)
+    # Per unique ID, the caller_query.Method names that found it.
+    matched_by: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def match(self) -> str | None:
         return self.unique_ids[0] if len(self.unique_ids) == 1 else None
 
-    def not_found_sentence(self) -> str:
-        return (
-            f"No interaction matches {self.query.shown_as} "
-            f"{self.query.tried()} in this account."
-        )
+    def not_found_sentence(self, where: str) -> str:
+        """'No interaction matches 959595 as a unique ID in Northwind Telecom.'
+
+        ``where`` names the account, or the accounts searched: the agent must
+        never guess which account "this account" was.
+        """
+        return gettext("No interaction matches %(query)s %(tried)s in %(where)s.") % {
+            "query": self.query.shown_as,
+            "tried": self.query.tried(),
+            "where": where,
+        }

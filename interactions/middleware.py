@@ -12,12 +12,15 @@ import auditlog.middleware
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
-from interactions import metrics, permission_cache
+from interactions import lookup_state, metrics, permission_cache
 from interactions.client_address import client_ip, via_trusted_proxy
 from interactions.xplatform.context import bound_deadline, bound_request_id
 
 _LAST_SEEN = "xpc_last_seen"
+# Set in the new session of an idle sign-out: the sign-in page says why.
+IDLE_SIGNED_OUT = "xpc_idle_signed_out"
 REQUEST_ID_HEADER = "X-Request-ID"
 # What a proxy's ID may look like (nginx's $request_id is 32 hex digits, a
 # UUID has dashes): it goes into log lines and an upstream header as it is.
@@ -89,6 +92,7 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        signed_out = None
         if request.user.is_authenticated:
             now = time.time()
             last_seen = request.session.get(_LAST_SEEN)
@@ -96,12 +100,29 @@ class IdleTimeoutMiddleware:
                 isinstance(last_seen, (int, float))
                 and now - last_seen > settings.XPC_SESSION_IDLE_TIMEOUT
             ):
+                signed_out = request.user.pk
                 logout(request)
+                request.session[IDLE_SIGNED_OUT] = True
             elif not isinstance(last_seen, (int, float)) or now - last_seen > 30:
                 # Written at most every 30 s: a session save on every request
                 # would cost a database write per page, refresh and photo.
                 request.session[_LAST_SEEN] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        if signed_out is not None and _interrupted_lookup(request):
+            # The agent signs in again and finds the search in the box
+            # (issue 13: it ended in a 405); kept sealed, for this user only.
+            lookup_state.keep_pending(request, signed_out, request.POST)
+        return response
+
+
+def _interrupted_lookup(request: HttpRequest) -> bool:
+    """A lookup POST that passed the CSRF check: never keep a search that
+    another site may have sent in the agent's name."""
+    return (
+        request.method == "POST"
+        and request.path_info == reverse("interactions:lookup")
+        and getattr(request, "csrf_processing_done", False)
+    )
 
 
 class PermissionCacheMiddleware:

@@ -9,10 +9,13 @@ rows (only the actor's source differs).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from interactions import images, upstream
 from interactions.access_log import Access, Actor
+from interactions.caller_query import parse_query
 from interactions.errors import (
     NOT_FOUND,
     AccountUnavailable,
@@ -21,6 +24,7 @@ from interactions.errors import (
     PhotoUnavailable,
     failure_of,
 )
+from interactions.fanout import gather
 from interactions.interaction import LookupResult
 from interactions.models import (
     InteractionAccess,
@@ -74,6 +78,75 @@ def interaction_search(
     else:
         access.record(Outcome.NOT_FOUND)
     return result
+
+
+@dataclass(frozen=True)
+class AccountSearch:
+    """The search in one account: its result, or why it failed."""
+
+    account: XPlatformAccount
+    result: LookupResult | None = None
+    error: BaseException | None = None
+
+
+def _search_one(account: XPlatformAccount, query: str, kind: str) -> AccountSearch:
+    # One account's failure is its own (errors.py): never raised across the
+    # fan-out, where it would hide another account's match.
+    try:
+        result = upstream.interaction_lookup(
+            account=account, query=query, kind=kind, candidates_from=1
+        )
+    except (XPlatformError, AccountUnavailable, LookupFailed) as exc:
+        return AccountSearch(account, error=exc)
+    return AccountSearch(account, result=result)
+
+
+def interaction_search_accounts(
+    *, actor: Actor, accounts: Sequence[XPlatformAccount], query: str, kind: str
+) -> list[AccountSearch]:
+    """Search every given account at once (the agent chose none of them).
+
+    The accounts are searched in parallel (interactions/fanout.py), each
+    with its own outcome; one row per account is recorded, in this thread.
+    Raises InvalidValue, recorded once, before any upstream call.
+    """
+    try:
+        parse_query(query, kind)
+    except InvalidValue:
+        interaction_search_refused(actor=actor, account=None, query=query, kind=kind)
+        raise
+    started = {
+        account.slug: Access(
+            actor, Action.SEARCH, account, query=query, search_kind=kind
+        )
+        for account in accounts
+    }
+    parts = gather(
+        {a.slug: partial(_search_one, a, query, kind) for a in accounts},
+        pool_name="searches",
+    )
+    searches = []
+    for account in accounts:
+        part = parts[account.slug]
+        search = (
+            part.value
+            if part.value is not None
+            else AccountSearch(account, error=part.error)
+        )
+        _record_search(started[account.slug], search)
+        searches.append(search)
+    return searches
+
+
+def _record_search(access: Access, search: AccountSearch) -> None:
+    if search.result is None:
+        access.record(Outcome.UPSTREAM_ERROR, error=search.error)
+    elif search.result.match:
+        access.record(Outcome.FOUND, interaction_id=search.result.match)
+    elif search.result.unique_ids:
+        access.record(Outcome.CANDIDATES)
+    else:
+        access.record(Outcome.NOT_FOUND)
 
 
 def interaction_search_refused(

@@ -290,13 +290,15 @@ def _attempt_call(
 
 
 def interaction_lookup(
-    *, account: XPlatformAccount, query: str, kind: str
+    *, account: XPlatformAccount, query: str, kind: str, candidates_from: int = 2
 ) -> LookupResult:
     """Resolve what an agent typed into unique IDs; all attempts in parallel.
 
     Raises InvalidValue (no request made) and AccountUnavailable. Upstream
     failures of single attempts are collected in `errors`; when every
-    attempt failed the first error is raised.
+    attempt failed the first error is raised. From ``candidates_from``
+    matches on, each is described as a `Candidate` (a search across several
+    accounts describes even a single match: another account may add more).
     """
     parsed = parse_query(query, kind)
     client = get_client(account)
@@ -312,6 +314,9 @@ def interaction_lookup(
             for unique_id in part.value:
                 if unique_id not in result.unique_ids:
                     result.unique_ids.append(unique_id)
+                methods = result.matched_by.setdefault(unique_id, [])
+                if attempts[name].method.name not in methods:
+                    methods.append(attempts[name].method.name)
         elif part.error is not None and not part.not_found:
             result.errors.append(part.error)
             failed.append((attempts[name].method.value, part.error))
@@ -319,13 +324,15 @@ def interaction_lookup(
         # Nothing found is no answer when a search failed: it may have
         # held the interaction (issue 10).
         raise LookupFailed(failed)
-    if len(result.unique_ids) > 1:
-        result.candidates = _candidates(account, result.unique_ids)
+    if result.unique_ids and len(result.unique_ids) >= candidates_from:
+        result.candidates = _candidates(account, result.unique_ids, result.matched_by)
     return result
 
 
 def _candidates(
-    account: XPlatformAccount, unique_ids: Iterable[str]
+    account: XPlatformAccount,
+    unique_ids: Iterable[str],
+    matched_by: dict[str, list[str]],
 ) -> list[Candidate]:
     ids = list(unique_ids)
     fetched = gather(
@@ -338,9 +345,13 @@ def _candidates(
     candidates = []
     for unique_id in ids:
         interaction = fetched[unique_id].value
+        matched = tuple(matched_by.get(unique_id, ()))
         if interaction is None:
-            candidates.append(Candidate(unique_id, "", None, None, False, False))
+            candidates.append(
+                Candidate(unique_id, "", None, None, False, False, matched=matched)
+            )
             continue
+        step_number, step_title = interaction.last_step
         candidates.append(
             Candidate(
                 unique_id=unique_id,
@@ -349,6 +360,10 @@ def _candidates(
                 last_activity=interaction.last_activity,
                 is_live=interaction.is_live,
                 available=interaction.found,
+                customer_name=interaction.customer_name,
+                matched=matched,
+                step_number=step_number,
+                step_title=step_title,
             )
         )
     # Newest activity first: the customer on the line is most likely the latest.

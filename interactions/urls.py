@@ -12,6 +12,8 @@ app_name = "interactions"
 urlpatterns = [
     path("", views.home, name="home"),
     path("lookup", views.lookup, name="lookup"),
+    # A lookup's result page: a random ID kept in the session, never the query.
+    path("lookup/r/<slug:result_id>", views.lookup_result, name="lookup_result"),
     path("a/<slug:slug>/i/<str:unique_id>/", views.detail, name="detail"),
     path("a/<slug:slug>/i/<str:unique_id>/live", views.live, name="live"),
     re_path(

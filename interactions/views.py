@@ -8,13 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from interactions import images, roles, section_cache, selectors, services
+from interactions import (
+    images,
+    lookup_answers,
+    lookup_state,
+    roles,
+    section_cache,
+    selectors,
+    services,
+)
 from interactions.access_log import Actor
 from interactions.errors import (
     NOT_FOUND,
@@ -26,7 +36,6 @@ from interactions.errors import (
     failure_of,
 )
 from interactions.forms import LookupForm
-from interactions.interaction import LookupResult
 from interactions.models import InteractionAccess, XPlatformAccount
 from interactions.permissions import account_for
 from interactions.presenters import InteractionPage, Photo
@@ -67,27 +76,34 @@ def _home(
 @never_cache
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: the search box for agents, links for the other roles."""
-    return render(request, HOME, _home_context(request))
+    """The landing page: the search box for agents, links for the other roles.
+
+    After an idle sign-out the interrupted search is back in the box
+    (lookup_state, middleware.IdleTimeoutMiddleware)."""
+    pending = lookup_state.take_pending(request)
+    if pending is None or not request.user.has_perm(roles.VIEW_INTERACTION):
+        return render(request, HOME, _home_context(request))
+    form = LookupForm(initial=pending, user=request.user)
+    return _home(request, form, resumed=True)
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 @rate_limited(Scope.SEARCH)
 def lookup(request: HttpRequest) -> HttpResponse:
-    """Resolve a phone number or ID; one match opens the interaction page."""
+    """Resolve a phone number or ID; one match opens the interaction page,
+    anything else a result page that Back can return to (POST-redirect-GET).
+    A GET (signing in again after an idle sign-out) lands on the search box."""
+    if request.method == "GET":
+        return redirect("interactions:home")
     if not request.user.has_perm(roles.VIEW_INTERACTION):
         raise Http404("No such page.")
     actor = Actor.from_request(request)
     form = LookupForm(request.POST, user=request.user)
     if not form.is_valid():
-        sent = request.POST
-        services.interaction_search_refused(
-            actor=actor, account=None, query=sent.get("query"), kind=sent.get("kind")
-        )
-        return _home(request, form, status=400)
+        return _refused(request, actor, form)
     try:
-        result = services.interaction_search(actor=actor, **form.cleaned_data)
+        searches = _search(actor, form)
     except InvalidValue as exc:
         form.add_error("query", exc.message)
         return _home(request, form, status=400)
@@ -97,22 +113,74 @@ def lookup(request: HttpRequest) -> HttpResponse:
     except (XPlatformError, LookupFailed) as exc:
         # The page worked: the upstream failure is in it (issue 10).
         return _home(request, form, lookup_error=agent_message(exc))
-    return _lookup_answer(request, form, result)
+    return _lookup_answer(request, form, searches)
+
+
+def _refused(request: HttpRequest, actor: Actor, form: LookupForm) -> HttpResponse:
+    sent = request.POST
+    services.interaction_search_refused(
+        actor=actor, account=None, query=sent.get("query"), kind=sent.get("kind")
+    )
+    return _home(request, form, status=400)
+
+
+def _search(actor: Actor, form: LookupForm) -> list[services.AccountSearch]:
+    accounts = form.accounts()
+    query, kind = form.cleaned_data["query"], form.cleaned_data["kind"]
+    if len(accounts) > 1:
+        return services.interaction_search_accounts(
+            actor=actor, accounts=accounts, query=query, kind=kind
+        )
+    result = services.interaction_search(
+        actor=actor, account=accounts[0], query=query, kind=kind
+    )
+    return [services.AccountSearch(accounts[0], result=result)]
 
 
 def _lookup_answer(
-    request: HttpRequest, form: LookupForm, result: LookupResult
+    request: HttpRequest, form: LookupForm, searches: list[services.AccountSearch]
 ) -> HttpResponse:
-    account = form.cleaned_data["account"]
-    if result.match:
-        return redirect("interactions:detail", account.slug, result.match)
-    if result.candidates:
-        return _home(
-            request, form, candidates=result.candidates, candidate_account=account
+    matches = [
+        (search.account, unique_id)
+        for search in searches
+        if search.result is not None
+        for unique_id in search.result.unique_ids
+    ]
+    failed = [search for search in searches if search.error is not None]
+    if len(matches) == 1 and not failed:
+        account, unique_id = matches[0]
+        return redirect("interactions:detail", account.slug, unique_id)
+    kept = lookup_answers.kept_result(form, searches)
+    result_id = lookup_state.keep_result(request, kept)
+    return redirect("interactions:lookup_result", result_id)
+
+
+@never_cache
+@require_GET
+def lookup_result(request: HttpRequest, result_id: str) -> HttpResponse:
+    """A lookup's candidates (or why there are none), as a page Back
+    returns to; kept in the session under a random ID, never the query."""
+    if not request.user.has_perm(roles.VIEW_INTERACTION):
+        raise Http404("No such page.")
+    kept = lookup_state.kept_result(request, result_id)
+    if kept is None:
+        messages.info(
+            request, gettext("That list of matches has expired. Look up again.")
         )
-    partial = agent_message(result.errors[0]) if result.errors else ""
-    not_found = result.not_found_sentence()
-    return _home(request, form, not_found=not_found, partial_error=partial)
+        return redirect("interactions:home")
+    form = LookupForm(initial=kept.form, user=request.user)
+    return _home(request, form, result=kept)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check (CSRF_FAILURE_VIEW), in plain words.
+
+    Almost always a tab left open across a sign-in: its form's token is no
+    longer the session's. Django's own page spoke of "CSRF verification";
+    this one says what happened and where to go, in the console's layout.
+    ``reason`` is Django's technical reason, logged by Django, never shown.
+    """
+    return render(request, "csrf_failure.html", status=403)
 
 
 def _console_photo_urls(page: InteractionPage) -> InteractionPage:

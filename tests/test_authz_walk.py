@@ -91,6 +91,8 @@ def world(home, away, agent_client, supervisor_client, console_admin_client):
     assert snapshot.photos.filter(key=photo.key).exists()
     args = {
         "interactions:detail": ["acme", uid],
+        # A result ID this session never kept: back to the search box.
+        "interactions:lookup_result": ["kept-by-nobody"],
         "interactions:live": ["acme", uid],
         "interactions:photo": ["acme", uid, photo.key, "thumb"],
         "interactions:review-snapshot": [snapshot.pk],

@@ -71,6 +71,8 @@ ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# A stale form gets a page in the console's words, never Django's raw 403.
+CSRF_FAILURE_VIEW = "interactions.views.csrf_failure"
 # Proxies whose X-Forwarded-For is believed (addresses or CIDR networks);
 # empty: the peer address is the client (interactions/client_address.py).
 XPC_TRUSTED_PROXIES = env_list("XPC_TRUSTED_PROXIES", [])

@@ -192,7 +192,7 @@ def _lookup_body(
             "candidates": candidates,
             "partial_error": partial,
         }
-    message = result.not_found_sentence()
+    message = result.not_found_sentence(account.name)
     return {"result": "not_found", "message": message, "partial_error": partial}
 
 

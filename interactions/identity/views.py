@@ -25,6 +25,8 @@ from mozilla_django_oidc.views import (
 from interactions.identity import mfa, sso
 from interactions.identity.forms import ConsoleAuthenticationForm
 from interactions.identity.mfa_views import mfa_entry
+from interactions.lookup_state import PENDING_KEY
+from interactions.middleware import IDLE_SIGNED_OUT
 
 logger = logging.getLogger(__name__)
 Reason = sso.Reason
@@ -128,6 +130,7 @@ class ConsoleLoginView(LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
+        self.request.session.pop(IDLE_SIGNED_OUT, None)
         user = self.request.user
         if mfa.mfa_required(user) and not mfa.is_verified(user):
             return mfa_entry(user, self.get_success_url())
@@ -138,4 +141,7 @@ class ConsoleLoginView(LoginView):
         context["sso_enabled"] = sso.enabled()
         context["sso_provider_name"] = settings.XPC_OIDC_PROVIDER_NAME
         context["local_login_admins_only"] = settings.XPC_LOCAL_LOGIN == "admins"
+        if IDLE_SIGNED_OUT in self.request.session:
+            context["idle_minutes"] = settings.XPC_SESSION_IDLE_TIMEOUT // 60
+            context["idle_search_kept"] = PENDING_KEY in self.request.session
         return context

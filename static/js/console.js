@@ -24,6 +24,44 @@
     }
   });
 
+  /* Look up: busy while the X-Platform answers (it can take seconds), and
+     never sent twice. Restored when the page comes back from the browser's
+     cache (Back), where the busy state would otherwise stay. */
+  function lookupButton(form) {
+    return form.querySelector("button[data-busy-label]");
+  }
+
+  function setBusy(form, busy) {
+    var button = lookupButton(form);
+    if (!button) return;
+    if (!button.hasAttribute("data-idle-label")) {
+      button.setAttribute("data-idle-label", button.textContent);
+    }
+    form.setAttribute("data-busy", busy ? "true" : "false");
+    button.setAttribute("aria-busy", busy ? "true" : "false");
+    button.disabled = busy;
+    button.textContent = busy ? button.getAttribute("data-busy-label")
+      : button.getAttribute("data-idle-label");
+    var status = form.querySelector("[data-busy-status]");
+    if (status) status.textContent = busy ? status.getAttribute("data-busy-status") : "";
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || !form.classList || !form.classList.contains("lookup-form")) return;
+    if (form.getAttribute("data-busy") === "true") {
+      event.preventDefault();
+      return;
+    }
+    setBusy(form, true);
+  });
+
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form.lookup-form").forEach(function (form) {
+      setBusy(form, false);
+    });
+  });
+
   /* Copy buttons: data-copy holds the text, data-copy-target names a field. */
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {

@@ -71,6 +71,10 @@ def test_lookup_forms_open_the_interaction(web, query, kind, expected):
 
 def test_phone_matching_two_interactions_lists_candidates(web):
     response = lookup(web, "+1 (212) 555-0100")
+    # POST-redirect-GET: the candidates are a page Back can return to.
+    assert response.status_code == 302
+    assert response["Location"].startswith("/lookup/r/")
+    response = web.get(response["Location"])
     assert response.status_code == 200
     body = response.content.decode()
     assert "2 interactions match" in body
@@ -83,10 +87,13 @@ def test_phone_matching_two_interactions_lists_candidates(web):
 
 def test_nothing_found_says_what_was_tried(web):
     response = lookup(web, "+1 303 555 0199")
+    assert response.status_code == 302
+    response = web.get(response["Location"])
     body = response.content.decode()
     assert response.status_code == 200
     tried = "as a Call Return Number or a Click-to-Call Caller ID"
-    assert f"No interaction matches +1 303 555 0199 {tried}" in body
+    # The account is named: "this account" left the agent guessing.
+    assert f"No interaction matches +1 303 555 0199 {tried} in Acme Insurance." in body
 
 
 @pytest.mark.parametrize(
