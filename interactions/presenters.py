@@ -271,7 +271,7 @@ class InteractionPage:
     def stopped(self) -> StopPoint | None:
         """Where the customer stopped, read from the steps (or, without
         them, the answers); None when neither could be read."""
-        last = self.answers[-1] if self.answers else None
+        last = next((a for a in reversed(self.answers) if a.answer), None)
         if self.steps:
             step = self.steps[-1]
             for section in reversed(step.sections):
