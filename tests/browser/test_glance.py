@@ -177,8 +177,12 @@ def test_candidates_fit_and_have_no_axe_violation(agent_session, viewport):
         assert box["x"] >= 0, box
         assert box["x"] + box["width"] <= viewport["width"], box
     # A card per candidate still reads as a table row with its headers.
-    cell = page.get_by_role("row").nth(1).get_by_role("cell").nth(1)
-    expect(cell).to_contain_text("Acme Insurance Billing Dispute")
+    cells = page.get_by_role("row").nth(1).get_by_role("cell")
+    expect(cells.nth(1)).to_contain_text("Acme Insurance Billing Dispute")
+    if viewport is SIDE_PANEL:
+        # In a side panel each candidate is a card: its values one under another.
+        tops = [cell.bounding_box()["y"] for cell in cells.all()]
+        assert tops == sorted(set(tops)), tops
     save_screenshot(page, f"candidates-{viewport['width']}")
     assert axe_violations(page) == []
     assert agent_session.problems.messages == []
