@@ -5,12 +5,20 @@ its window, and no axe-core violation on any of these page states."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 
 from interactions.models import AccountAssignment, InteractionSnapshot
-from interactions.simulator.data import LEADING_ZERO_UNIQUE_ID, SHARED_PHONE
+from interactions.simulator.clock import ManualClock
+from interactions.simulator.data import (
+    LEADING_ZERO_UNIQUE_ID,
+    LIVE_PAGE_INTERVAL,
+    LIVE_TOTAL_PAGES,
+    LIVE_UNIQUE_ID,
+    SHARED_PHONE,
+)
 from tests.browser.helpers import (
     NORTHWIND,
     axe_violations,
@@ -20,7 +28,8 @@ from tests.browser.helpers import (
     skip_without_browser,
     wait_for_photos,
 )
-from tests.support.console import sim_account
+from tests.support.console import make_user, sim_account
+from tests.support.simulator import running_simulator
 
 skip_without_browser()
 
@@ -34,6 +43,7 @@ WIDTHS = [pytest.param(DESKTOP, id="1280"), pytest.param(SIDE_PANEL, id="420")]
 # The strip ends within the first 300 px on a desktop, within the first
 # screen in a side panel.
 STRIP_BOTTOM = {1280: 300, 420: SIDE_PANEL["height"]}
+POLL_WAIT_MS = 12_000  # console.js polls every 5 s
 OVERFLOW = "() => [document.scrollingElement.scrollWidth, window.innerWidth]"
 
 
@@ -124,6 +134,35 @@ def test_copy_summary_gives_where_they_stopped_and_the_console_link(
     ) in text
     assert "Customer: Zoë Ångström (ID AC-88213)" in text
     assert f"Console: {page.url}" in text.split("\n")
+
+
+def test_strip_follows_a_live_interaction(roles, open_session):
+    clock = ManualClock(start=time.time())
+    with running_simulator(clock=clock) as sim:
+        account = sim_account(NORTHWIND, sim.base_url)
+        session = open_session(make_user("nina", "agent", [account]))
+        page = session.new_page()
+        page.set_viewport_size(SIDE_PANEL)
+        page.goto(session.url(detail_path(LIVE_UNIQUE_ID, account.slug)))
+        strip = page.locator(".glance")
+        expect(strip).to_contain_text("Kenji Watanabe")
+        expect(strip).to_contain_text("Live on step 3")
+        expect(strip.locator(".glance-photos")).to_contain_text("none")
+        last = page.locator(".step.is-last .badge-last")
+        expect(last).to_have_text("Customer is on this step now")
+
+        clock.advance(LIVE_PAGE_INTERVAL)  # step 4 asks for a photo of the lights
+        expect(strip).to_contain_text("Live on step 4", timeout=POLL_WAIT_MS)
+        expect(strip).to_contain_text("1 photo")
+        expect(strip.locator(".glance-photo img")).to_be_visible()
+        expect(page.locator("#step-4 .badge-last")).to_be_visible()
+        save_screenshot(page, "live-420")
+        assert axe_violations(page) == []
+
+        clock.advance(LIVE_TOTAL_PAGES * LIVE_PAGE_INTERVAL)
+        expect(strip).to_contain_text("Completed", timeout=POLL_WAIT_MS)
+        expect(last).to_have_text("Last page reached")
+        assert session.problems.messages == []
 
 
 # --- the side panel --------------------------------------------------------------
