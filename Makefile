@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed-stamp
 # The OpenID provider the SSO tests start (tests/oidc): installed from the
 # committed package-lock.json only, never at test run time.
 OIDC_STAMP := tests/oidc/node_modules/.installed-stamp
+# axe-core, injected by the browser tests into their pages (tests/browser/axe):
+# installed the same way, from its committed package-lock.json.
+AXE_STAMP := tests/browser/axe/node_modules/.installed-stamp
 DEMO_ENV := DJANGO_DEBUG=1 XPC_UPSTREAM_ALLOWED_HOSTS=.gointeract.io,127.0.0.1
 SIM_PORT ?= 8001
 
@@ -75,6 +78,10 @@ $(OIDC_STAMP): tests/oidc/package.json tests/oidc/package-lock.json
 	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
 	touch $(OIDC_STAMP)
 
+$(AXE_STAMP): tests/browser/axe/package.json tests/browser/axe/package-lock.json
+	cd tests/browser/axe && npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE_STAMP)
+
 ## demo: install, migrate, seed demo data, run the simulator and the console
 demo: $(STAMP)
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
@@ -112,11 +119,11 @@ profile: $(STAMP)
 	$(BIN)/python tests/perf/profile_page.py
 
 ## test: install if needed and run the whole suite (SQLite, local memory)
-test: $(STAMP) $(OIDC_STAMP)
+test: $(STAMP) $(OIDC_STAMP) $(AXE_STAMP)
 	$(BIN)/pytest
 
 ## test-services: the whole suite on the production path: PostgreSQL and Redis
-test-services: $(STAMP) $(OIDC_STAMP)
+test-services: $(STAMP) $(OIDC_STAMP) $(AXE_STAMP)
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/xpc \
 	REDIS_URL=redis://127.0.0.1:6379/15 \
 	$(BIN)/pytest
@@ -151,4 +158,4 @@ checks: $(STAMP)
 check: lint typecheck checks test
 
 clean:
-	rm -rf $(VENV) tests/oidc/node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) tests/oidc/node_modules tests/browser/axe/node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -109,6 +109,8 @@ class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             {
                 "fields": [
                     "variable_sets",
+                    "customer_name_variables",
+                    "customer_id_variables",
                     "photo_max_size",
                     "legacy_photo_path_encoding",
                     "time_zone",

@@ -86,6 +86,8 @@ class XPlatformAccountForm(forms.ModelForm):  # type: ignore[type-arg]
             "account_id",
             "environment_name",
             "variable_sets",
+            "customer_name_variables",
+            "customer_id_variables",
             "photo_max_size",
             "legacy_photo_path_encoding",
             "time_zone",

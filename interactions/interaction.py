@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -17,7 +18,7 @@ from django.utils.translation import gettext
 
 from interactions.caller_query import ParsedQuery
 from interactions.xplatform.errors import XPlatformError, XPlatformNotFound
-from interactions.xplatform.schemas import FullFlow, Summary, VariableSet
+from interactions.xplatform.schemas import FlowPage, FullFlow, Summary, VariableSet
 
 if TYPE_CHECKING:
     from interactions.models import XPlatformAccount
@@ -26,6 +27,16 @@ T = TypeVar("T")
 
 # An interaction whose last page is older than this is shown as finished.
 LIVE_WINDOW = timedelta(minutes=30)
+
+
+class Outcome(StrEnum):
+    """How an interaction stands, by the liveness rule of `Interaction`."""
+
+    LIVE = "live"  # still moving through the flow
+    COMPLETED = "completed"  # reached an end page
+    ABANDONED = "abandoned"  # quiet for LIVE_WINDOW before an end page
+    FINISHED = "finished"  # quiet, and the flow could not be read to tell which
+    UNKNOWN = "unknown"  # no time at all: nothing could be read
 
 
 @dataclass(frozen=True)
@@ -111,27 +122,29 @@ class Interaction:
         return max(times) if times else None
 
     @cached_property
-    def is_live(self) -> bool:
+    def outcome(self) -> Outcome:
         """Live until the flow reaches an end page or goes quiet (a decision).
 
         The API has no live flag. A flow has ended when its last page offers
         no way forward (no visible right button), or is a closing page: a
         FINISH button on a page with nothing to answer. A FINISH button on a
         question page does not end it (the capture's first page has one,
-        CAP-FF). A flow quiet for LIVE_WINDOW is treated as ended too.
+        CAP-FF). A flow that ended is completed however long ago; one quiet
+        for LIVE_WINDOW on any other page was abandoned there.
         """
+        pages = self.flow.value.pages if self.flow.value else ()
+        if pages and _ends_flow(pages[-1]):
+            return Outcome.COMPLETED
         last = self.last_activity
-        if last is None or self.fetched_at - last > LIVE_WINDOW:
-            return False
-        if self.flow.value and self.flow.value.pages:
-            page = self.flow.value.pages[-1]
-            forward = page.nav_right
-            if forward is None or not forward.visible:
-                return False
-            asks = any(section.choices for section in page.sections)
-            if forward.action_type == "FINISH" and not asks:
-                return False
-        return True
+        if last is None:
+            return Outcome.UNKNOWN
+        if self.fetched_at - last > LIVE_WINDOW:
+            return Outcome.ABANDONED if pages else Outcome.FINISHED
+        return Outcome.LIVE
+
+    @cached_property
+    def is_live(self) -> bool:
+        return self.outcome is Outcome.LIVE
 
     @cached_property
     def last_step(self) -> tuple[int, str]:
@@ -197,6 +210,14 @@ _NAME_KEY = re.compile(r"[^a-z]")
 _FULL_NAME_KEYS = frozenset({"customername", "fullname", "name"})
 _FIRST_NAME_KEYS = frozenset({"firstname", "givenname"})
 _LAST_NAME_KEYS = frozenset({"lastname", "surname", "familyname"})
+
+
+def _ends_flow(page: FlowPage) -> bool:
+    forward = page.nav_right
+    if forward is None or not forward.visible:
+        return True
+    asks = any(section.choices for section in page.sections)
+    return forward.action_type == "FINISH" and not asks
 
 
 @dataclass(frozen=True)

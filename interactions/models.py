@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from interactions.fields import CredentialDecryptError, EncryptedTextField, Secret
 from interactions.xplatform.hosts import BaseUrlError, normalise_base_url
@@ -47,6 +48,21 @@ def validate_variable_sets(value: str) -> None:
             "customerInfoSet,routingDataSet (letters, digits, - and _ only).",
             code="variable_sets",
         )
+
+
+def validate_variable_names(value: str) -> None:
+    if value and not _SET_LIST.match(value):
+        raise ValidationError(
+            gettext_lazy(
+                "List variable names separated by commas, for example "
+                "firstName,lastName (letters, digits, - and _ only)."
+            ),
+            code="variable_names",
+        )
+
+
+def _names(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 class XPlatformAccountQuerySet(QuerySet["XPlatformAccount"]):
@@ -118,6 +134,32 @@ class XPlatformAccount(models.Model):
         help_text="Comma-separated user variable set IDs agents should see, "
         "e.g. customerInfoSet,routingDataSet.",
     )
+    # Who the customer is, for the top of the interaction page: the values of
+    # these variables, looked up by name in the variable sets above.
+    customer_name_variables = models.CharField(
+        gettext_lazy("customer name variables"),
+        max_length=300,
+        blank=True,
+        default="firstName,lastName",
+        validators=[validate_variable_names],
+        help_text=gettext_lazy(
+            "Comma-separated variable names whose values, joined with spaces, "
+            "name the customer at the top of the interaction page, e.g. "
+            "firstName,lastName. Looked up in the variable sets above."
+        ),
+    )
+    customer_id_variables = models.CharField(
+        gettext_lazy("customer ID variables"),
+        max_length=300,
+        blank=True,
+        default="customerId",
+        validators=[validate_variable_names],
+        help_text=gettext_lazy(
+            "Comma-separated variable names that may hold the customer's ID, "
+            "in order of preference, e.g. customerId,accountNumber: the first "
+            "one set is shown. Looked up in the variable sets above."
+        ),
+    )
     photo_max_size = models.PositiveIntegerField(
         "photo max size (px)",
         default=1600,
@@ -173,9 +215,17 @@ class XPlatformAccount(models.Model):
             except BaseUrlError as exc:
                 raise ValidationError({"base_url": str(exc)}) from None
         self.variable_sets = ",".join(self.variable_set_ids())
+        self.customer_name_variables = ",".join(self.customer_name_names())
+        self.customer_id_variables = ",".join(self.customer_id_names())
 
     def variable_set_ids(self) -> list[str]:
-        return [part.strip() for part in self.variable_sets.split(",") if part.strip()]
+        return _names(self.variable_sets)
+
+    def customer_name_names(self) -> list[str]:
+        return _names(self.customer_name_variables)
+
+    def customer_id_names(self) -> list[str]:
+        return _names(self.customer_id_variables)
 
     def credentials_state(self) -> str:
         """Plain words for the admin: set, missing, or unavailable."""

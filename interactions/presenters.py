@@ -21,6 +21,12 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext
 
 from interactions.errors import NOT_FOUND, agent_message, failure_of
+from interactions.glance import (
+    StopPoint,
+    customer_values,
+    outcome_label,
+    summary_lines,
+)
 from interactions.interaction import Interaction, Part, PhotoRef
 from interactions.xplatform.schemas import FlowChoice, FlowSection
 
@@ -224,6 +230,14 @@ class InteractionPage:
     variable_sets: list[VariableSetView]
     photos: list[Photo]
     summary_text: str = ""
+    # Who the customer is, from the variables the account names for it.
+    customer_name: str = ""
+    customer_id: str = ""
+    # An interaction.Outcome value (snapshot_format fills it in for copies
+    # stored before it was kept).
+    outcome: str = ""
+    # This page's address, filled in by whoever shows it: not stored.
+    console_url: str = field(default="", metadata={"stored": False})
     # Parts shown from their last good copy (not stored: a stored copy shows
     # what was read, and when).
     answers_stale: StaleNote | None = field(default=None, metadata={"stored": False})
@@ -243,6 +257,35 @@ class InteractionPage:
     @property
     def has_photos(self) -> bool:
         return bool(self.photos)
+
+    @property
+    def shown_photos(self) -> list[Photo]:
+        """The photos that can be shown (not those with an unusable path)."""
+        return [photo for photo in self.photos if not photo.rejected]
+
+    @property
+    def photo_count(self) -> int:
+        return len(self.shown_photos)
+
+    @property
+    def stopped(self) -> StopPoint | None:
+        """Where the customer stopped, read from the steps (or, without
+        them, the answers); None when neither could be read."""
+        last = next((a for a in reversed(self.answers) if a.answer), None)
+        if self.steps:
+            step = self.steps[-1]
+            for section in reversed(step.sections):
+                if answer := _section_answer(section):
+                    return StopPoint(step.number, step.title, section.label, answer)
+            question, answer = (last.question, last.answer) if last else ("", "")
+            return StopPoint(step.number, step.title, question, answer)
+        if last is not None:
+            return StopPoint(0, last.page_title, last.question, last.answer)
+        return None
+
+    @property
+    def outcome_label(self) -> str:
+        return outcome_label(self.outcome, self.steps[-1].number if self.steps else 0)
 
     @property
     def answers_error_message(self) -> str:
@@ -278,6 +321,12 @@ class InteractionPage:
         ]
         return dataclasses.replace(self, photos=photos)
 
+    def with_console_url(self, url: str) -> InteractionPage:
+        """A copy that knows its own address, and gives it in the summary."""
+        page = dataclasses.replace(self, console_url=url)
+        page.summary_text = summary_text(page)
+        return page
+
 
 # --------------------------------------------------------------------------
 # Building the page from an Interaction
@@ -287,6 +336,8 @@ class InteractionPage:
 def interaction_page(interaction: Interaction) -> InteractionPage:
     """The view model of a fetched interaction."""
     account = interaction.account
+    account_names = account.customer_name_names()
+    account_ids = account.customer_id_names()
     page = InteractionPage(
         unique_id=interaction.unique_id,
         flow_name=interaction.flow_name,
@@ -309,6 +360,9 @@ def interaction_page(interaction: Interaction) -> InteractionPage:
         ),
         variable_sets=_variable_sets(interaction),
         photos=[_photo(ref) for ref in interaction.photos],
+        customer_name=" ".join(customer_values(interaction, account_names)),
+        customer_id=next(iter(customer_values(interaction, account_ids)), ""),
+        outcome=interaction.outcome.value,
         answers_stale=_stale(interaction.summary),
         flow_stale=_stale(interaction.flow),
     )
@@ -449,6 +503,14 @@ def _variable_sets(interaction: Interaction) -> list[VariableSetView]:
     return views
 
 
+def _section_answer(section: Section) -> str:
+    if section.kind == "input":
+        return next((a for a in reversed(section.answers) if a), "")
+    if section.kind == "choice":
+        return ", ".join(o.label for o in section.options if o.selected)
+    return ""
+
+
 def _photo(ref: PhotoRef) -> Photo:
     return Photo(
         key=ref.key,
@@ -487,6 +549,13 @@ def summary_text(page: InteractionPage) -> str:
         f"Started: {_when(page.started_at, tz)}",
         f"Last activity: {_when(page.last_activity, tz)}" + _status_note(page),
     ]
+    lines += summary_lines(
+        customer_name=page.customer_name,
+        customer_id=page.customer_id,
+        outcome=page.outcome_label,
+        stop=page.stopped,
+        console_url=page.console_url,
+    )
     if page.answers:
         lines += ["", "Answers:"]
         lines += [f"- {row.question}: {row.answer}" for row in page.answers]

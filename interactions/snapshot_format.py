@@ -9,7 +9,9 @@ versions are first upgraded, one step at a time, to the current shape:
   were bare messages (and a variable set's ``not_found`` sat beside its
   error); tables kept header names only; answers had no header and footer;
   a step's time spent was ``spent_seconds``.
-- version 2: the fields of `InteractionPage` as they are.
+- version 2: the fields of `InteractionPage` as they are. Fields added
+  since are read as their defaults from copies stored before them; the
+  outcome of such a copy is told from its ``live`` flag (live or finished).
 
 Stored data is read defensively: a missing or mistyped value becomes an
 empty one (or the field's default), never an error page.
@@ -26,6 +28,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
+from interactions.interaction import Outcome
 from interactions.presenters import InteractionPage
 
 SCHEMA_VERSION = 2
@@ -206,4 +209,13 @@ def page_from_json(data: object) -> InteractionPage:
     page = _decode_dataclass(InteractionPage, stored)
     if not page.time_zone:
         page.time_zone = "UTC"
+    if page.outcome not in set(Outcome):
+        page.outcome = _outcome_before_kept(page)
     return page
+
+
+def _outcome_before_kept(page: InteractionPage) -> str:
+    """Copies stored before the outcome was kept knew only live or not."""
+    if page.status_unknown:
+        return Outcome.UNKNOWN.value
+    return (Outcome.LIVE if page.live else Outcome.FINISHED).value

@@ -46,7 +46,7 @@ from interactions.xplatform.validators import InvalidValue
 Action = InteractionAccess.Action
 HOME = "interactions/home.html"
 # The parts of the interaction page that live refresh redraws.
-LIVE_SECTIONS = ("status", "answers", "timeline", "variables", "photos")
+LIVE_SECTIONS = ("glance", "status", "answers", "timeline", "variables", "photos")
 
 
 def _home_context(
@@ -191,6 +191,13 @@ def _console_photo_urls(page: InteractionPage) -> InteractionPage:
     return page.with_photo_urls(url)
 
 
+def _console_page(request: HttpRequest, page: InteractionPage) -> InteractionPage:
+    """The page as the console shows it: its photo links and its own address
+    (given in the summary agents paste into a ticket)."""
+    path = reverse("interactions:detail", args=[page.account_slug, page.unique_id])
+    return _console_photo_urls(page).with_console_url(request.build_absolute_uri(path))
+
+
 def page_sections(
     request: HttpRequest, context: dict[str, Any]
 ) -> tuple[dict[str, str], dict[str, str]]:
@@ -229,7 +236,7 @@ def detail(request: HttpRequest, slug: str, unique_id: str) -> HttpResponse:
         )
     except InteractionNotFound:
         return render(request, "interactions/not_found.html", context, status=404)
-    context["page"] = _console_photo_urls(opened.page)
+    context["page"] = _console_page(request, opened.page)
     context["sections"], context["digests"] = page_sections(request, context)
     return render(request, "interactions/detail.html", context)
 
@@ -254,7 +261,7 @@ def live(request: HttpRequest, slug: str, unique_id: str) -> JsonResponse:
         return JsonResponse({"error": exc.message}, status=404)
     except AccountUnavailable as exc:
         return JsonResponse({"error": exc.message}, status=503)
-    return JsonResponse(_live_body(request, account, _console_photo_urls(page)))
+    return JsonResponse(_live_body(request, account, _console_page(request, page)))
 
 
 def _live_body(

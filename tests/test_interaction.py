@@ -1,4 +1,4 @@
-"""What a fetched interaction is: the liveness rule."""
+"""What a fetched interaction is: the liveness rule and the outcome."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from interactions.interaction import Interaction, Part
+from interactions.interaction import Interaction, Outcome, Part
 from interactions.xplatform.errors import XPlatformNotFound
 from interactions.xplatform.schemas import FlowPage, FullFlow, NavButton
 
@@ -64,3 +64,45 @@ def _interaction(
 )
 def test_liveness_rules(pages, live):
     assert _interaction(pages).is_live is live
+
+
+@pytest.mark.parametrize(
+    ("pages", "outcome"),
+    [
+        ([_page(1, right=NEXT)], Outcome.LIVE),
+        ([_page(1, right=FINISH, asks=True)], Outcome.LIVE),
+        # Quiet on a page with a way forward: the customer gave up there.
+        ([_page(45, right=NEXT)], Outcome.ABANDONED),
+        ([_page(31, right=NEXT)], Outcome.ABANDONED),
+        # An end page is reached however long ago it was.
+        ([_page(1, right=None)], Outcome.COMPLETED),
+        ([_page(1, right=FINISH, asks=False)], Outcome.COMPLETED),
+        ([_page(600, right=None)], Outcome.COMPLETED),
+        ([_page(600, right=FINISH, asks=False)], Outcome.COMPLETED),
+        ([_page(9, right=NEXT), _page(2, right=None)], Outcome.COMPLETED),
+        ([], Outcome.UNKNOWN),
+    ],
+)
+def test_outcome_rules(pages, outcome):
+    interaction = _interaction(pages)
+    assert interaction.outcome is outcome
+    assert interaction.is_live is (outcome is Outcome.LIVE)
+
+
+def test_quiet_without_a_readable_flow_is_finished_not_abandoned():
+    # The answers have times, but without the flow nobody can tell whether
+    # the last page was an end page.
+    from interactions.xplatform.schemas import Summary, SummaryPage
+
+    two_hours_ago = NOW - timedelta(hours=2)
+    page = SummaryPage("P", two_hours_ago, None, None, ())
+    interaction = Interaction(
+        account=None,  # type: ignore[arg-type]  # the outcome never reads it
+        unique_id="1",
+        summary=Part(value=Summary("F", "f", "1", (page,))),
+        flow=Part(error=XPlatformNotFound()),
+        variable_sets=(),
+        fetched_at=NOW,
+    )
+    assert interaction.outcome is Outcome.FINISHED
+    assert not interaction.is_live

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -82,7 +83,10 @@ def test_version_1_reads_the_same_as_the_page_built_today(
     )
     today = interaction_page(interaction)
     old = page_from_json(_v1("full"))
-    assert old.summary_text == today.summary_text
+    # The summary as stored, without the at-a-glance lines added since.
+    glance = ("Customer: ", "Outcome: ", "Stopped at: ")
+    lines = [x for x in today.summary_text.splitlines() if not x.startswith(glance)]
+    assert old.summary_text == "\n".join(lines)
     assert old.photos == today.photos
 
     def sets(page: InteractionPage) -> list[tuple[Any, ...]]:
@@ -107,6 +111,35 @@ def test_current_version_round_trips(sim_accounts: dict[str, XPlatformAccount]) 
     stored = json.loads(json.dumps(page_to_json(page)))
     assert stored["schema"] == SCHEMA_VERSION
     assert page_from_json(stored) == page
+
+
+@pytest.mark.parametrize(("live", "outcome"), [(True, "live"), (False, "finished")])
+def test_version_2_without_the_glance_fields_reads_them_as_empty(
+    sim_accounts: dict[str, XPlatformAccount], live: bool, outcome: str
+) -> None:
+    # Stored before the at-a-glance strip: no customer, no outcome.
+    interaction = upstream.interaction_fetch(
+        account=sim_accounts["acme"], unique_id=data.LEADING_ZERO_UNIQUE_ID
+    )
+    stored = page_to_json(interaction_page(interaction))
+    for name in ("customer_name", "customer_id", "outcome"):
+        del stored[name]
+    page = page_from_json({**stored, "live": live})
+    assert (page.customer_name, page.customer_id) == ("", "")
+    # Only live or not was known: "finished" covers completed and abandoned.
+    assert page.outcome == outcome
+    assert page.outcome_label == ("Live on step 9" if live else "Finished")
+    # Where the customer stopped is read from the stored steps.
+    assert page.stopped is not None
+    assert (page.stopped.step_number, page.stopped.step_title) == (9, "Claim submitted")
+
+
+def test_version_1_without_flow_or_answers_reads_its_outcome_as_unknown() -> None:
+    stored = _v1("degraded")
+    stored["flow_error"] = "The X-Platform server reported an error (HTTP 503)."
+    page = page_from_json(stored)
+    assert page.status_unknown
+    assert page.outcome == "unknown"
 
 
 def test_broken_stored_data_reads_as_empty_values() -> None:

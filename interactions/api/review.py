@@ -37,8 +37,10 @@ from interactions.api.base import (
 from interactions.api.serializers import (
     AccountSerializer,
     AnswerSerializer,
+    CustomerSerializer,
     SnapshotPhotoSerializer,
     StepSerializer,
+    StopPointSerializer,
     VariableSetSerializer,
 )
 from interactions.models import InteractionAccess, InteractionSnapshot
@@ -192,7 +194,9 @@ def _stored_photo_urls(
             return ""
         return absolute(request, "api:snapshot-photo", str(snapshot.pk), photo.key)
 
-    return page.with_photo_urls(url)
+    # The summary links to the interaction's page, as the agent's copy did.
+    page_url = links(request, snapshot.account.slug, snapshot.interaction_id)
+    return page.with_photo_urls(url).with_console_url(page_url["page_url"])
 
 
 class SnapshotDetailApi(ConsoleApiView):
@@ -228,6 +232,16 @@ class SnapshotDetailApi(ConsoleApiView):
         summary_text = serializers.CharField(
             source="page.summary_text", allow_blank=True
         )
+        customer = CustomerSerializer(
+            source="page", help_text="Empty in copies stored before it was kept."
+        )
+        outcome = serializers.CharField(
+            source="page.outcome",
+            help_text="As in the interaction; copies stored before it was kept "
+            "say live or finished.",
+        )
+        outcome_label = serializers.CharField(source="page.outcome_label")
+        stopped_at = StopPointSerializer(source="page.stopped", allow_null=True)
         answers = AnswerSerializer(source="page.answers", many=True)
         answers_error = serializers.CharField(
             source="page.answers_error_message", allow_blank=True

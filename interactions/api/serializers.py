@@ -15,6 +15,7 @@ __all__ = [
     "AccountSerializer",
     "AnswerSerializer",
     "CandidateSerializer",
+    "CustomerSerializer",
     "ErrorResponseSerializer",
     "PartErrorSerializer",
     "PartsStaleSerializer",
@@ -22,6 +23,7 @@ __all__ = [
     "SnapshotPhotoSerializer",
     "StaleSerializer",
     "StepSerializer",
+    "StopPointSerializer",
     "TextField",
     "VariableSetSerializer",
 ]
@@ -184,6 +186,44 @@ class StepSerializer(serializers.Serializer[Any]):
 
     class Meta:
         ref_name = "Step"
+
+
+class StopPointSerializer(serializers.Serializer[Any]):
+    """Where the customer stopped: the last step reached and the last answer."""
+
+    step_number = serializers.IntegerField(
+        help_text="The step's number; 0 when the steps could not be read."
+    )
+    step_title = serializers.CharField(allow_blank=True)
+    question = serializers.CharField(
+        allow_blank=True, help_text="The question of the last answer."
+    )
+    answer = serializers.CharField(
+        allow_blank=True,
+        help_text="The last answer: on that step if it asked something, "
+        "else the one before.",
+    )
+
+    class Meta:
+        ref_name = "StopPoint"
+
+
+class CustomerSerializer(serializers.Serializer[Any]):
+    """Who the customer is, read from an interaction page (``source="*"``)."""
+
+    name = serializers.CharField(
+        source="customer_name",
+        allow_blank=True,
+        help_text="The values of the account's customer name variables.",
+    )
+    id = serializers.CharField(
+        source="customer_id",
+        allow_blank=True,
+        help_text="The first set of the account's customer ID variables.",
+    )
+
+    class Meta:
+        ref_name = "Customer"
 
 
 class VariableSerializer(serializers.Serializer[Any]):

@@ -42,17 +42,19 @@ from interactions.api.serializers import (
     AccountSerializer,
     AnswerSerializer,
     CandidateSerializer,
+    CustomerSerializer,
     PartErrorSerializer,
     PartErrorsSerializer,
     PartsStaleSerializer,
     PhotoSerializer,
     StepSerializer,
+    StopPointSerializer,
     TextField,
     VariableSetSerializer,
 )
 from interactions.caller_query import MAX_QUERY_LENGTH, SearchKind
 from interactions.errors import InteractionNotFound, agent_message, failure_of
-from interactions.interaction import LookupResult
+from interactions.interaction import LookupResult, Outcome
 from interactions.models import InteractionAccess, XPlatformAccount
 from interactions.permissions import account_for
 from interactions.presenters import InteractionPage, Photo
@@ -202,11 +204,14 @@ def _lookup_body(
 
 
 def _api_photo_urls(request: Request, page: InteractionPage) -> InteractionPage:
+    """Photo links into the API; the summary links to the page for a browser."""
+
     def url(photo: Photo, size: str) -> str:
         args = (page.account_slug, page.unique_id, photo.key, size)
         return absolute(request, "api:interaction-photo", *args)
 
-    return page.with_photo_urls(url)
+    page_url = links(request, page.account_slug, page.unique_id)["page_url"]
+    return page.with_photo_urls(url).with_console_url(page_url)
 
 
 class InteractionDetailApi(ConsoleApiView):
@@ -230,6 +235,27 @@ class InteractionDetailApi(ConsoleApiView):
         )
         summary_text = serializers.CharField(
             help_text="Plain-text summary for a CRM ticket."
+        )
+        customer = CustomerSerializer(
+            source="*", help_text="Who the customer is, from the account's variables."
+        )
+        outcome = serializers.ChoiceField(
+            choices=[o.value for o in Outcome],
+            help_text="live; completed (reached an end page); abandoned (quiet "
+            "for 30 minutes before one); finished (quiet, the flow unreadable "
+            "to tell which); unknown (nothing could be read).",
+        )
+        outcome_label = serializers.CharField(
+            help_text="The outcome in words: Completed, Abandoned at step N, "
+            "Live on step N."
+        )
+        stopped_at = StopPointSerializer(
+            source="stopped",
+            allow_null=True,
+            help_text="Where the customer stopped; null when nothing was read.",
+        )
+        photo_count = serializers.IntegerField(
+            help_text="Photos that can be shown (not those rejected).",
         )
         answers = AnswerSerializer(many=True)
         steps = StepSerializer(many=True)

@@ -104,14 +104,24 @@ def _stored_photo_urls(
     return page.with_photo_urls(url)
 
 
+def _stored_page(
+    request: HttpRequest, page: InteractionPage, snapshot: InteractionSnapshot
+) -> InteractionPage:
+    """The stored page with its photos; its summary links to the live page,
+    as the agent's copy did."""
+    path = reverse("interactions:detail", args=[snapshot.account.slug, page.unique_id])
+    page = _stored_photo_urls(page, snapshot)
+    return page.with_console_url(request.build_absolute_uri(path))
+
+
 @never_cache
 @require_GET
 def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     """A stored copy of an interaction page, exactly as the agent saw it."""
     actor = Actor.from_request(request)
     stored = snapshot_for(actor, pk, action=Action.VIEW)
-    page = _stored_photo_urls(
-        services.snapshot_open(actor=actor, snapshot=stored), stored
+    page = _stored_page(
+        request, services.snapshot_open(actor=actor, snapshot=stored), stored
     )
     context = _context(page=page, snapshot=stored, account=stored.account, stored=True)
     context["sections"], context["digests"] = page_sections(request, context)

@@ -167,6 +167,7 @@
           error.querySelector(".reason").textContent = reason ? "Photo unavailable: " + reason : "";
         }
         item.classList.toggle("is-broken", !!reason);
+        showGlancePhoto();
       });
     }).catch(function (failure) {
       if (error) {
@@ -183,10 +184,44 @@
     root.querySelectorAll(".photo").forEach(loadPhoto);
   }
 
+  /* The at-a-glance strip shows the first photo's thumbnail once the Photos
+     panel has loaded it: the same image, not a second fetch (and access). */
+  function showGlancePhoto() {
+    document.querySelectorAll(".glance-photo img[data-photo-key]").forEach(function (img) {
+      var source = document.querySelector('.photo[data-key="' + img.getAttribute("data-photo-key") + '"]:not(.is-broken) img[data-blob]');
+      if (source && img.getAttribute("src") !== source.getAttribute("src")) img.src = source.getAttribute("src");
+      img.parentNode.hidden = !source;
+    });
+  }
+
   document.addEventListener("click", function (event) {
     var retry = event.target.closest ? event.target.closest("[data-photo-retry]") : null;
     if (retry) loadPhoto(retry.closest(".photo"));
   });
+
+  /* "Jump to where they stopped": open the panel holding the step, scroll
+     to it and move focus there, so the next Tab continues from the step. */
+  document.addEventListener("click", function (event) {
+    var jump = event.target.closest ? event.target.closest("a[data-jump]") : null;
+    if (!jump || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var step = document.getElementById(jump.hash.slice(1));
+    if (!step) return;
+    event.preventDefault();
+    var panel = step.closest("details");
+    if (panel) panel.open = true;
+    step.setAttribute("tabindex", "-1");
+    document.querySelectorAll(".step.is-target").forEach(function (node) { node.classList.remove("is-target"); });
+    step.classList.add("is-target");
+    step.scrollIntoView({ block: "start" });
+    step.focus({ preventScroll: true });
+    if (window.history && history.replaceState) history.replaceState(null, "", jump.hash);
+  });
+
+  /* In a side panel the variables start folded: the journey comes first. */
+  if (window.matchMedia && window.matchMedia("(max-width: 600px)").matches) {
+    var variables = document.getElementById("panel-variables");
+    if (variables) variables.open = false;
+  }
 
   /* Lightbox: arrow keys move between photos, Esc closes. */
   var lightbox = document.getElementById("lightbox");
@@ -308,6 +343,7 @@
       target.setAttribute("data-updated", now);
       if (digest) target.setAttribute("data-digest", digest);
       renderTimes(target);
+      if (name === "glance") showGlancePhoto();
       if (name === "photos") {
         target.querySelectorAll(".photo").forEach(function (item) {
           if (!before.photos[item.getAttribute("data-key")]) item.classList.add("is-new");

@@ -199,3 +199,19 @@ def test_undecryptable_credentials_are_503_without_a_call(api, simulator, settin
     assert_error(response, 503, "credentials_unavailable")
     assert simulator.hits == []
     assert rows()[0].error_kind == "credentials_unavailable"
+
+
+def test_gives_the_customer_outcome_and_where_the_customer_stopped(api):
+    body = api.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).json()
+    assert body["customer"] == {"name": "Zoë Ångström", "id": "AC-88213"}
+    assert (body["outcome"], body["outcome_label"]) == ("completed", "Completed")
+    assert body["stopped_at"] == {
+        "step_number": 9,
+        "step_title": "Claim submitted",
+        "question": "Your phone number",
+        "answer": "2125550100",
+    }
+    assert body["photo_count"] == 2
+    # The summary links to the page for a browser, not to the API.
+    assert f"Console: {body['page_url']}" in body["summary_text"]
+    assert "Stopped at: step 9, Claim submitted" in body["summary_text"]

@@ -28,6 +28,11 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1280, "height": 720}
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# axe-core from tests/browser/axe/package-lock.json, installed by `make test`
+# (npm ci); read from disk and injected, never fetched while the tests run.
+AXE_SCRIPT = (
+    Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+)
 
 ACME = next(a for a in DEMO_ACCOUNTS if a.account_id == ACME_ACCOUNT_ID)
 NORTHWIND = next(a for a in DEMO_ACCOUNTS if a.account_id == NORTHWIND_ACCOUNT_ID)
@@ -48,6 +53,43 @@ def skip_without_browser() -> None:
     pytest.importorskip("playwright")
     if not chromium_available():
         pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+
+
+def skip_without_axe() -> None:
+    """Skip the calling test without axe-core, as without the system Chromium."""
+    if not AXE_SCRIPT.is_file():
+        pytest.skip(
+            f"axe-core is not installed ({AXE_SCRIPT.parent} is missing): "
+            "run `make test`, which installs it with npm ci"
+        )
+
+
+def axe_violations(page: Any, *, exclude: list[str] | None = None) -> list[str]:
+    """Run axe-core's default rules (WCAG 2.0-2.2 A and AA, and its best
+    practices) in ``page`` and name each violation, one line per node.
+
+    The script is read from disk and evaluated through the DevTools protocol,
+    which the page's Content Security Policy (no inline scripts) does not
+    govern, so the page is tested with the policy it has in production.
+    ``exclude`` lists CSS selectors of parts left out (none by default).
+    """
+    skip_without_axe()
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+    context = {"exclude": [[selector] for selector in exclude or []]}
+    result = page.evaluate(
+        """(context) => window.axe.run(
+             context.exclude.length ? context : document,
+             {resultTypes: ["violations"]})""",
+        context,
+    )
+    return [
+        f"{rule['id']} ({rule['impact']}): {rule['help']} at "
+        f"{' '.join(str(target) for target in node['target'])}: "
+        f"{(node.get('failureSummary') or '').splitlines()[-1:]}"
+        for rule in result["violations"]
+        for node in rule["nodes"]
+    ]
 
 
 def save_screenshot(page: Any, name: str) -> Path | None:

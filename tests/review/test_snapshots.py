@@ -207,7 +207,8 @@ def test_snapshot_reopens_after_the_simulator_forgot_the_interaction(db):
     assert "Stored copy from" in page
     assert "not live data" in page
     assert "Motor Claim FNOL" in page
-    assert page.index("AC-4418207") < page.index("Zoë Ångström")
+    answers = page[page.index('<ol class="answers"') :]
+    assert answers.index("AC-4418207") < answers.index("Zoë Ångström")
     assert "Last page reached" in page
     assert 'data-copy="AC-4418207"' in page
     stored_urls = re.findall(r'<img data-src="(/review/snapshots/[^"]+)"', page)

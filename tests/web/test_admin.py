@@ -250,3 +250,36 @@ def test_change_page_shows_the_breaker_state_of_both_groups(console_admin_client
         "Required parts: closed (calls go through); "
         "optional parts: open (calls refused for now)" in body
     )
+
+
+def test_admin_names_the_customer_variables_of_an_account(console_admin_client, acme):
+    url = reverse("admin:interactions_xplatformaccount_change", args=[acme.pk])
+    page = console_admin_client.get(url).content.decode()
+    assert 'name="customer_name_variables" value="firstName,lastName"' in page
+    assert 'name="customer_id_variables" value="customerId"' in page
+    response = console_admin_client.post(
+        url,
+        {
+            **CHANGE_FIELDS,
+            "customer_name_variables": " lastName , firstName ",
+            "customer_id_variables": "policyNumber",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    account = XPlatformAccount.objects.get(pk=acme.pk)
+    assert account.customer_name_variables == "lastName,firstName"
+    assert account.customer_id_names() == ["policyNumber"]
+
+
+def test_admin_refuses_customer_variables_that_are_not_names(
+    console_admin_client, acme
+):
+    url = reverse("admin:interactions_xplatformaccount_change", args=[acme.pk])
+    response = console_admin_client.post(
+        url, {**CHANGE_FIELDS, "customer_id_variables": "customer id; drop"}
+    )
+    assert response.status_code == 200
+    assert "List variable names separated by commas" in response.content.decode()
+    assert (
+        XPlatformAccount.objects.get(pk=acme.pk).customer_id_variables == "customerId"
+    )
