@@ -17,8 +17,12 @@
     window.history.replaceState(window.history.state, "",
       window.location.pathname + window.location.search);
     var params = new URLSearchParams(hash.slice(1));
+    // Desktops often give the caller as a URI: tel:+12125550100;ext=1 or
+    // sip:+12125550100@carrier.example; the agent would type the number.
+    var number = (params.get("number") || params.get("query") || "")
+      .replace(/^(tel|sips?):/i, "").replace(/[;@].*$/, "");
     return {
-      number: (params.get("number") || params.get("query") || "").slice(0, 100),
+      number: number.trim().slice(0, 100),
       account: (params.get("account") || "").slice(0, 50),
       kind: (params.get("kind") || "").slice(0, 30),
       at: Date.now()

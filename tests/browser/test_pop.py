@@ -153,7 +153,11 @@ def test_the_next_caller_popped_into_the_same_frame_is_looked_up(
     shot(page, "form", viewport)
 
     # Only the fragment changes: the desktop's frame is not loaded again.
-    page.evaluate("(fragment) => { window.location.hash = fragment; }", FRAGMENT)
+    # The caller as a desktop gives it: a tel: URI.
+    page.evaluate(
+        "(fragment) => { window.location.hash = fragment; }",
+        f"#number={quote('tel:+12125550100;ext=1')}",
+    )
 
     expect(page.get_by_role("heading", name=CANDIDATES)).to_be_visible()
     assert not WHOLE_NUMBER.search(page.url)
