@@ -23,7 +23,7 @@ typecheck checks: export XPC_FIELD_ENCRYPTION_KEYS ?= fEssFPx5zPrHh1HCDvCeOLaIEt
 typecheck checks: export DJANGO_ALLOWED_HOSTS ?= console.example.com
 typecheck checks: export DATABASE_URL ?= sqlite:///:memory:
 
-.PHONY: demo serve bench bench-faults loadtest profile test test-services test-deploy lint format typecheck checks check clean \
+.PHONY: demo serve screenshots bench bench-faults loadtest profile test test-services test-deploy lint format typecheck checks check clean \
 	lock lock-upgrade install-prod dist
 
 # The locked install (docs/deployment.md, "Install"): requirements/dev.txt
@@ -95,6 +95,11 @@ demo: $(STAMP)
 ## collected static files, the simulator (scripts/serve.sh; Ctrl-C stops both)
 serve: $(STAMP)
 	BIN=$(BIN) SIM_PORT=$(SIM_PORT) scripts/serve.sh
+
+## screenshots: the README's screenshots, taken again into docs/screenshots/
+## (the system Chromium on the simulator's demo data; tests/browser/screenshots.py)
+screenshots: $(STAMP)
+	$(BIN)/pytest tests/browser/screenshots.py -p no:randomly -q
 
 ## bench: the console against the simulator with 100 ms upstream latency
 bench: $(STAMP)

@@ -14,6 +14,8 @@ urlpatterns = [
     path("lookup", views.lookup, name="lookup"),
     # A lookup's result page: a random ID kept in the session, never the query.
     path("lookup/r/<slug:result_id>", views.lookup_result, name="lookup_result"),
+    # The screen pop: the caller's number comes in the fragment, never here.
+    path("pop", views.pop, name="pop"),
     path("a/<slug:slug>/i/<str:unique_id>/", views.detail, name="detail"),
     path("a/<slug:slug>/i/<str:unique_id>/live", views.live, name="live"),
     re_path(

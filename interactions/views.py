@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -170,6 +171,28 @@ def lookup_result(request: HttpRequest, result_id: str) -> HttpResponse:
         return redirect("interactions:home")
     form = LookupForm(initial=kept.form, user=request.user)
     return _home(request, form, result=kept)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def pop(request: HttpRequest) -> HttpResponse:
+    """The screen-pop entry of a CTI or CRM desktop (docs/embedding.md).
+
+    The caller's number comes in the URL's fragment (``/pop#number=...``),
+    which browsers never send to a server: static/js/pop.js reads it, takes
+    it out of the address and the history, and posts it to the lookup like
+    the search box. Without JavaScript the page is the search box. Signed
+    out, the page (which holds nothing) is served as it is, not redirected:
+    a redirect would carry the fragment on to the sign-in page's address.
+    """
+    if not request.user.is_authenticated:
+        return render(request, "interactions/pop.html", {"signed_out": True})
+    if not request.user.has_perm(roles.VIEW_INTERACTION):
+        raise Http404("No such page.")
+    form = LookupForm(user=request.user)
+    context = {"form": form, "accounts": form.user_accounts}
+    return render(request, "interactions/pop.html", context)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
