@@ -111,6 +111,7 @@ class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     "variable_sets",
                     "customer_name_variables",
                     "customer_id_variables",
+                    "variable_labels",
                     "photo_max_size",
                     "legacy_photo_path_encoding",
                     "time_zone",

@@ -88,6 +88,7 @@ class XPlatformAccountForm(forms.ModelForm):  # type: ignore[type-arg]
             "variable_sets",
             "customer_name_variables",
             "customer_id_variables",
+            "variable_labels",
             "photo_max_size",
             "legacy_photo_path_encoding",
             "time_zone",

@@ -15,6 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from interactions.fields import CredentialDecryptError, EncryptedTextField, Secret
+from interactions.variable_labels import (
+    normalise_labels,
+    parse_labels,
+    validate_variable_labels,
+)
 from interactions.xplatform.hosts import BaseUrlError, normalise_base_url
 
 if TYPE_CHECKING:
@@ -160,6 +165,20 @@ class XPlatformAccount(models.Model):
             "one set is shown. Looked up in the variable sets above."
         ),
     )
+    # Readable names for variables, per account: one text of "name = Label"
+    # lines rather than a table, so the labels are edited, audited and
+    # tenant-scoped with the rest of the account's "what agents see".
+    variable_labels = models.TextField(
+        gettext_lazy("variable labels"),
+        blank=True,
+        default="",
+        validators=[validate_variable_labels],
+        help_text=gettext_lazy(
+            'One "variableName = Readable label" a line, e.g. '
+            '"callbackRequested = Callback requested". Variables without a '
+            "label are shown with one read from their name."
+        ),
+    )
     photo_max_size = models.PositiveIntegerField(
         "photo max size (px)",
         default=1600,
@@ -217,6 +236,7 @@ class XPlatformAccount(models.Model):
         self.variable_sets = ",".join(self.variable_set_ids())
         self.customer_name_variables = ",".join(self.customer_name_names())
         self.customer_id_variables = ",".join(self.customer_id_names())
+        self.variable_labels = normalise_labels(self.variable_labels)
 
     def variable_set_ids(self) -> list[str]:
         return _names(self.variable_sets)
@@ -226,6 +246,10 @@ class XPlatformAccount(models.Model):
 
     def customer_id_names(self) -> list[str]:
         return _names(self.customer_id_variables)
+
+    def variable_label_map(self) -> dict[str, str]:
+        """The admins' labels by case-folded variable name."""
+        return parse_labels(self.variable_labels)
 
     def credentials_state(self) -> str:
         """Plain words for the admin: set, missing, or unavailable."""

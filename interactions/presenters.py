@@ -28,28 +28,16 @@ from interactions.glance import (
     summary_lines,
 )
 from interactions.interaction import Interaction, Part, PhotoRef
+from interactions.page_parts import (
+    PartError,
+    StaleNote,
+    Variable,
+    VariableSetGroup,
+    VariableSetView,
+    variable_set_groups,
+)
+from interactions.revisits import final_answers
 from interactions.xplatform.schemas import FlowChoice, FlowSection
-
-
-@dataclass(frozen=True)
-class PartError:
-    """Why one part of the page is missing, in plain words.
-
-    ``code`` is the failure's API code (interactions.errors); snapshots
-    stored before codes were kept have an empty code.
-    """
-
-    code: str
-    message: str
-    not_found: bool = False
-
-
-@dataclass(frozen=True)
-class StaleNote:
-    """A part shown from its last good copy because reading it again failed."""
-
-    since: datetime
-    message: str
 
 
 @dataclass(frozen=True)
@@ -87,6 +75,13 @@ class Section:
     multiple: bool = False
     table: Table | None = None
     photos: list[SectionPhoto] = field(default_factory=list)
+    # On a page reached again by going back: the customer answered it
+    # differently, and what the answer was on the visit before.
+    changed: bool = False
+    before: str = ""
+    # On a page the customer came back to: the step where they changed this
+    # answer (0: not changed later).
+    changed_at: int = 0
 
     @property
     def photo_keys(self) -> list[str]:
@@ -124,64 +119,9 @@ class Answer:
     answer: str
     header: str = ""
     footer: str = ""
-
-
-@dataclass(frozen=True)
-class Variable:
-    name: str
-    value: str
-    is_set: bool
-    is_structured: bool
-
-
-@dataclass
-class VariableSetView:
-    set_id: str
-    rows: list[Variable]
-    error: PartError | None = None
-    # What is stale depends on when the page is shown: not stored.
-    stale: StaleNote | None = field(default=None, metadata={"stored": False})
-
-    @property
-    def not_found(self) -> bool:
-        return self.error is not None and self.error.not_found
-
-
-@dataclass(frozen=True)
-class VariableSetGroup:
-    """Variable sets shown as one block: a single set, or several sets that
-    failed the same way (one error naming them all, not the same error
-    repeated for each)."""
-
-    sets: list[VariableSetView]
-
-    @property
-    def merged(self) -> bool:
-        return len(self.sets) > 1
-
-    @property
-    def first(self) -> VariableSetView:
-        return self.sets[0]
-
-    @property
-    def set_ids(self) -> list[str]:
-        return [view.set_id for view in self.sets]
-
-
-def variable_set_groups(views: list[VariableSetView]) -> list[VariableSetGroup]:
-    """The sets in order; failed sets with the same error join the block of
-    the first of them."""
-    groups: list[VariableSetGroup] = []
-    by_error: dict[PartError, VariableSetGroup] = {}
-    for view in views:
-        if view.error is None:
-            groups.append(VariableSetGroup([view]))
-        elif view.error in by_error:
-            by_error[view.error].sets.append(view)
-        else:
-            by_error[view.error] = VariableSetGroup([view])
-            groups.append(by_error[view.error])
-    return groups
+    # Answered again after going back, differently: what it was before.
+    changed: bool = False
+    before: str = ""
 
 
 @dataclass(frozen=True)
@@ -438,6 +378,7 @@ def _timeline(interaction: Interaction) -> list[Step]:
     photos = interaction.photos
     steps: list[Step] = []
     seen: dict[str, int] = {}
+    last_visit: dict[str, Step] = {}
     pages = flow.pages
     for index, page in enumerate(pages):
         number = index + 1
@@ -468,14 +409,31 @@ def _timeline(interaction: Interaction) -> list[Step]:
                 sections=[_section(s, photos) for s in page.sections],
             )
         )
+        if identity in last_visit:
+            _mark_changes(last_visit[identity], steps[-1])
+        last_visit[identity] = steps[-1]
     return steps
 
 
+def _mark_changes(earlier: Step, later: Step) -> None:
+    """Mark the answers of ``later``, a page reached again by going back,
+    that differ from those of its ``earlier`` visit (section by section)."""
+    for before, after in zip(earlier.sections, later.sections, strict=False):
+        if before.label != after.label:
+            continue
+        old, new = _section_value(before), _section_value(after)
+        if old != new:
+            after.changed, after.before = True, old
+            before.changed_at = later.number
+
+
 def _answers(interaction: Interaction) -> list[Answer]:
+    """Each question's final answer, in order; one answered again after going
+    back is marked with what it was before."""
     summary = interaction.summary.value
     if summary is None:
         return []
-    return [
+    rows = [
         Answer(
             page_title=page.title,
             time=page.time,
@@ -487,20 +445,38 @@ def _answers(interaction: Interaction) -> list[Answer]:
         for page in summary.pages
         for question in page.questions
     ]
+    keys = [((row.page_title, row.question), row.answer) for row in rows]
+    return [
+        dataclasses.replace(rows[f.index], changed=f.changed, before=f.before)
+        for f in final_answers(keys)
+    ]
 
 
 def _variable_sets(interaction: Interaction) -> list[VariableSetView]:
+    labels = interaction.account.variable_label_map()
     views = []
     for set_id, part in interaction.variable_sets:
         if part.value is not None:
             rows = [
-                Variable(v.name, v.value, v.is_set, v.is_structured)
+                Variable(
+                    v.name,
+                    v.value,
+                    v.is_set,
+                    v.is_structured,
+                    labels.get(v.name.casefold(), ""),
+                )
                 for v in part.value.values
             ]
             views.append(VariableSetView(set_id, rows, stale=_stale(part)))
         elif part.error is not None:
             views.append(VariableSetView(set_id, [], error=_error(part.error)))
     return views
+
+
+def _section_value(section: Section) -> str:
+    """What the customer answered in a section, as text ("" for nothing)."""
+    files = ", ".join(photo.file_name for photo in section.photos)
+    return _section_answer(section) or files
 
 
 def _section_answer(section: Section) -> str:
@@ -539,6 +515,13 @@ def _status_note(page: InteractionPage) -> str:
     return " (live)" if page.live else " (finished)"
 
 
+def _changed(row: Answer) -> str:
+    if not row.changed:
+        return ""
+    before = row.before or gettext("no answer")
+    return " (" + gettext("changed; before: %(before)s") % {"before": before} + ")"
+
+
 def summary_text(page: InteractionPage) -> str:
     """A plain-text summary for pasting into a CRM ticket."""
     tz = page.tz
@@ -558,7 +541,9 @@ def summary_text(page: InteractionPage) -> str:
     )
     if page.answers:
         lines += ["", "Answers:"]
-        lines += [f"- {row.question}: {row.answer}" for row in page.answers]
+        lines += [
+            f"- {row.question}: {row.answer}{_changed(row)}" for row in page.answers
+        ]
     for view in page.variable_sets:
         if view.rows:
             lines += ["", f"Variables ({view.set_id}):"]

@@ -114,6 +114,14 @@ class AnswerSerializer(serializers.Serializer[Any]):
     answer = serializers.CharField(allow_blank=True)
     header = serializers.CharField(allow_blank=True)
     footer = serializers.CharField(allow_blank=True)
+    changed = serializers.BooleanField(
+        help_text="Answered again after going back, differently; only the "
+        "final answer is listed."
+    )
+    before = serializers.CharField(
+        allow_blank=True,
+        help_text="When changed: the answer it replaced (empty: none was given).",
+    )
 
     class Meta:
         ref_name = "Answer"
@@ -162,6 +170,17 @@ class SectionSerializer(serializers.Serializer[Any]):
     photo_keys = serializers.ListField(
         child=serializers.CharField(),
         help_text="Keys of the photos list (kind photos).",
+    )
+    changed = serializers.BooleanField(
+        help_text="On a page reached again by going back: answered differently "
+        "than on the visit before."
+    )
+    before = serializers.CharField(
+        allow_blank=True,
+        help_text="When changed: the answer on the visit before (empty: none).",
+    )
+    changed_at = serializers.IntegerField(
+        help_text="The step where this answer was changed later (0: it was not)."
     )
 
     class Meta:
@@ -231,6 +250,11 @@ class VariableSerializer(serializers.Serializer[Any]):
     value = serializers.CharField(allow_blank=True)
     is_set = serializers.BooleanField()
     is_structured = serializers.BooleanField()
+    label = serializers.CharField(  # type: ignore[assignment]
+        source="shown_label",
+        help_text="A readable name: the account admin's label, or one read "
+        "from the variable's name.",
+    )
 
     class Meta:
         ref_name = "Variable"
