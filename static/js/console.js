@@ -398,6 +398,23 @@
     title.appendChild(badge);
   }
 
+  /* A section is redrawn for changes that are not news too (a live step's
+     time "so far"): what was new stays marked until something newer comes. */
+  var newKeys = {};
+
+  function markNewItems(name, items, titleSelector, keyOf, isNew) {
+    var list = Array.prototype.slice.call(items);
+    var fresh = [];
+    list.forEach(function (item, index) {
+      if (isNew(item, index)) fresh.push(keyOf(item, index));
+    });
+    if (fresh.length) newKeys[name] = fresh;
+    var marked = newKeys[name] || [];
+    list.forEach(function (item, index) {
+      if (marked.indexOf(keyOf(item, index)) !== -1) markNew(item, titleSelector);
+    });
+  }
+
   var news = document.getElementById("live-news");
 
   function announce(sentences) {
@@ -443,20 +460,20 @@
       renderTimes(target);
       if (name === "glance") showGlancePhoto();
       if (name === "photos") {
-        target.querySelectorAll(".photo").forEach(function (item) {
-          if (!before.photos[item.getAttribute("data-key")]) markNew(item, ".photo-label");
-        });
+        markNewItems(name, target.querySelectorAll(".photo"), ".photo-label", function (item) {
+          return item.getAttribute("data-key");
+        }, function (item) { return !before.photos[item.getAttribute("data-key")]; });
         loadPhotos(target);
       }
       if (name === "timeline") {
-        target.querySelectorAll(".timeline .step").forEach(function (step) {
-          if (!before.steps[step.getAttribute("data-step")]) markNew(step, ".step-title");
-        });
+        markNewItems(name, target.querySelectorAll(".timeline .step"), ".step-title", function (step) {
+          return step.getAttribute("data-step");
+        }, function (step) { return !before.steps[step.getAttribute("data-step")]; });
       }
       if (name === "answers") {
-        target.querySelectorAll(".answers .answer").forEach(function (row, index) {
-          if (index >= before.answers) markNew(row, ".answer-q");
-        });
+        markNewItems(name, target.querySelectorAll(".answers .answer"), ".answer-q", function (row, index) {
+          return String(index);
+        }, function (row, index) { return index >= before.answers; });
         applyFilter();
       }
     });
