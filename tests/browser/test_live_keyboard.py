@@ -75,7 +75,18 @@ RING = """() => {
     }
     back = back.parentElement;
   }
+  // The ring and halo reach 6 px out; no scrolling box may cut them off.
+  const box = node.getBoundingClientRect();
+  let clipped = false;
+  for (let up = node.parentElement; up; up = up.parentElement) {
+    const css = getComputedStyle(up);
+    if (css.overflowX === "visible" && css.overflowY === "visible") continue;
+    const room = up.getBoundingClientRect();
+    clipped = clipped || box.left - 6 < room.left || box.right + 6 > room.right ||
+      box.top - 6 < room.top || box.bottom + 6 > room.bottom;
+  }
   return {
+    clipped: clipped,
     visible: node.matches(":focus-visible"),
     style: style.outlineStyle,
     width: parseFloat(style.outlineWidth),
@@ -195,7 +206,12 @@ def test_live_region_announces_a_new_step_and_nothing_else(
         # clock ("Data as of") changes but is not in a live region.
         page.wait_for_timeout(QUIET_MS)
         assert page.evaluate("window.__news") == []
-        assert page.locator("[aria-live] [data-section], [data-section][aria-live]").count() == 0
+        assert (
+            page.locator(
+                "[aria-live] [data-section], [data-section][aria-live]"
+            ).count()
+            == 0
+        )
         expect(page.locator("[data-section=status]")).to_contain_text("Data as of")
 
         clock.advance(LIVE_PAGE_INTERVAL)  # step 4: a photo of the lights
@@ -236,7 +252,11 @@ def test_question_mark_opens_a_trapped_list_that_esc_closes(agent_session, viewp
     page.keyboard.press("?")
     expect(dialog).to_be_visible()
     expect(dialog).to_have_accessible_name("Keyboard shortcuts")
-    for words in ("Copy the summary as text", "Go to the photos", "Open the next photo"):
+    for words in (
+        "Copy the summary as text",
+        "Go to the photos",
+        "Open the next photo",
+    ):
         expect(dialog).to_contain_text(words)
     for _ in range(6):
         page.keyboard.press("Tab")
@@ -346,6 +366,7 @@ def test_copy_summary_shortcut_copies_the_summary(agent_session):
         ".photo .thumb",  # a thumbnail
         ".glance-jump",  # on the strip's tinted background
         ".topbar a.brand",  # on the blue top bar
+        ".topnav a",  # in the top bar's links, which scroll in a side panel
     ],
 )
 def test_focus_ring_stands_out_at_least_3_to_1(agent_session, viewport, selector):
@@ -354,6 +375,7 @@ def test_focus_ring_stands_out_at_least_3_to_1(agent_session, viewport, selector
     page.locator(selector).first.focus()
     ring = page.evaluate(RING)
     assert ring["visible"] is True
+    assert ring["clipped"] is False
     assert ring["style"] == "solid"
     assert ring["width"] >= 2
     # The dark ring and its white halo are 3:1 apart, and one of them is 3:1
