@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from interactions import (
     images,
+    live_news,
     lookup_answers,
     lookup_state,
     roles,
@@ -298,6 +299,8 @@ def _live_body(
         "summary_text": page.summary_text,
         "sections": sections,
         "digests": digests,
+        # What this viewer's page gains: announced by its live region.
+        **live_news.refresh_news(page, request.GET),
     }
 
 

@@ -1,5 +1,7 @@
 /* X-Platform console: keyboard shortcut, copy buttons, local times, answer
-   filter, photo loading with reasons, lightbox, and live refresh.
+   filter, photo loading with reasons, lightbox, and live refresh (which keeps
+   focus where it was and announces only what is new).
+   The interaction page's other shortcuts and their list: shortcuts.js.
    Plain JavaScript served from static/ (no CDN, CSP without 'unsafe-inline'). */
 (function () {
   "use strict";
@@ -7,9 +9,16 @@
   var RELATIVE = typeof Intl !== "undefined" && Intl.RelativeTimeFormat
     ? new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }) : null;
 
+  /* Single-key shortcuts can be turned off (WCAG 2.1.4), in the list of
+     shortcuts (shortcuts.js); the choice is kept in this browser. */
+  function singleKeysOn() {
+    try { return window.localStorage.getItem("xpc.singleKeyShortcuts") !== "off"; } catch (e) { return true; }
+  }
+
   /* "/" focuses the search box from anywhere but a text field. */
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.defaultPrevented || !singleKeysOn() || document.querySelector("dialog[open]")) return;
     var target = event.target;
     var tag = target && target.tagName ? target.tagName.toLowerCase() : "";
     if (tag === "input" || tag === "textarea" || tag === "select" || (target && target.isContentEditable)) return;
@@ -227,6 +236,7 @@
   var lightbox = document.getElementById("lightbox");
   var current = -1;
   var opener = null;
+  var openerKey = null;
 
   function thumbs() {
     return Array.prototype.slice.call(document.querySelectorAll(".photo:not(.is-broken) .thumb"));
@@ -253,6 +263,7 @@
         var index = thumbs().indexOf(thumb);
         if (index === -1) return;  // a broken photo: its reason is shown instead
         opener = thumb;
+        openerKey = thumb.getAttribute("data-focus-key");
         show(index);
         lightbox.showModal();
         return;
@@ -272,7 +283,11 @@
       if (event.target === lightbox) lightbox.close();
     });
     lightbox.addEventListener("close", function () {
-      if (opener) opener.focus();
+      // The thumbnail may have been redrawn by a live refresh meanwhile.
+      var back = opener && opener.isConnected ? opener
+        : openerKey && document.querySelector('[data-focus-key="' + cssEscape(openerKey) + '"]');
+      if (!back) back = document.querySelector("#panel-photos > summary");
+      if (back) back.focus();
     });
   }
 
@@ -317,6 +332,98 @@
       ": this could not be read again. " + (reason ? reason.textContent.replace(/^[^:]*:\s*/, "") : "");
   }
 
+  function cssEscape(value) {
+    return window.CSS && CSS.escape ? CSS.escape(value) : String(value).replace(/["\\]/g, "\\$&");
+  }
+
+  /* Focus across a redraw: a section's new HTML replaces the element that
+     had focus. Its equivalent in the new HTML is found by its stable key
+     (data-focus-key: copy buttons, thumbnails), its id (a step), its class
+     when it is the only one of its kind (the strip's links), or its name
+     and place among the section's elements of that name; when the
+     element is gone, focus goes to its panel, never to the page body. */
+  function nameOf(node) {
+    return (node.getAttribute("aria-label") || node.getAttribute("data-label") || node.textContent || "").trim();
+  }
+
+  function focusMark(node, section) {
+    var keyed = node.closest("[data-focus-key]");
+    if (keyed && section.contains(keyed)) return { key: keyed.getAttribute("data-focus-key") };
+    if (node.id) return { id: node.id, target: node.classList.contains("is-target") };
+    // One of a kind in its section ("Jump to where they stopped").
+    var kind = node.classList[0];
+    if (kind && section.querySelectorAll("." + cssEscape(kind)).length === 1) return { kind: kind };
+    var name = nameOf(node);
+    var same = Array.prototype.filter.call(section.querySelectorAll(node.tagName), function (other) {
+      return nameOf(other) === name;
+    });
+    return { tag: node.tagName, name: name, index: same.indexOf(node) };
+  }
+
+  function focusFind(section, mark) {
+    if (mark.key) return section.querySelector('[data-focus-key="' + cssEscape(mark.key) + '"]');
+    if (mark.id) return section.querySelector("#" + cssEscape(mark.id));
+    if (mark.kind) return section.querySelector("." + cssEscape(mark.kind));
+    var same = Array.prototype.filter.call(section.querySelectorAll(mark.tag), function (other) {
+      return nameOf(other) === mark.name;
+    });
+    return same[mark.index] || null;
+  }
+
+  function focusFallback(section) {
+    var panel = section.closest("details");
+    if (panel) return panel.querySelector(":scope > summary");
+    return section.closest("[tabindex]") || section;
+  }
+
+  function focusAgain(section, mark) {
+    var next = focusFind(section, mark);
+    if (next && next.closest("[hidden]")) next = null;
+    if (!next) next = focusFallback(section);
+    if (next.tabIndex < 0 && !next.hasAttribute("tabindex")) next.setAttribute("tabindex", "-1");
+    if (mark.target) next.classList.add("is-target");
+    next.focus({ preventScroll: true });
+  }
+
+  /* What is new gets a "New" badge (and a short flash) until its section
+     next changes; the live region says what it is (announce). */
+  function markNew(item, titleSelector) {
+    item.classList.add("is-new");
+    var title = item.querySelector(titleSelector);
+    if (!title || title.querySelector(".badge-new")) return;
+    var badge = document.createElement("span");
+    badge.className = "badge badge-new";
+    badge.textContent = root.getAttribute("data-new-label") || "New";
+    title.appendChild(document.createTextNode(" "));
+    title.appendChild(badge);
+  }
+
+  /* A section is redrawn for changes that are not news too (a live step's
+     time "so far"): what was new stays marked until something newer comes. */
+  var newKeys = {};
+
+  function markNewItems(name, items, titleSelector, keyOf, isNew) {
+    var list = Array.prototype.slice.call(items);
+    var fresh = [];
+    list.forEach(function (item, index) {
+      if (isNew(item, index)) fresh.push(keyOf(item, index));
+    });
+    if (fresh.length) newKeys[name] = fresh;
+    var marked = newKeys[name] || [];
+    list.forEach(function (item, index) {
+      if (marked.indexOf(keyOf(item, index)) !== -1) markNew(item, titleSelector);
+    });
+  }
+
+  var news = document.getElementById("live-news");
+
+  function announce(sentences) {
+    if (!news || !sentences || !sentences.length) return;
+    // Emptied first, so that the same words twice ("New photo") are read twice.
+    news.textContent = "";
+    window.setTimeout(function () { news.textContent = sentences.join(". ") + "."; }, 150);
+  }
+
   function swap(data) {
     var now = String(Date.now());
     var before = {
@@ -339,32 +446,46 @@
         target.setAttribute("data-updated", now);
         return;
       }
+      var active = document.activeElement;
+      var mark = active && active !== target && target.contains(active) ? focusMark(active, target) : null;
+      var targeted = target.querySelector(".is-target");
       target.innerHTML = data.sections[name];
+      if (targeted && targeted.id) {
+        var again = target.querySelector("#" + cssEscape(targeted.id));
+        if (again) again.classList.add("is-target");
+      }
+      if (mark) focusAgain(target, mark);
       target.setAttribute("data-updated", now);
       if (digest) target.setAttribute("data-digest", digest);
       renderTimes(target);
       if (name === "glance") showGlancePhoto();
       if (name === "photos") {
-        target.querySelectorAll(".photo").forEach(function (item) {
-          if (!before.photos[item.getAttribute("data-key")]) item.classList.add("is-new");
-        });
+        markNewItems(name, target.querySelectorAll(".photo"), ".photo-label", function (item) {
+          return item.getAttribute("data-key");
+        }, function (item) { return !before.photos[item.getAttribute("data-key")]; });
         loadPhotos(target);
       }
       if (name === "timeline") {
-        target.querySelectorAll(".timeline .step").forEach(function (step) {
-          if (!before.steps[step.getAttribute("data-step")]) step.classList.add("is-new");
-        });
+        markNewItems(name, target.querySelectorAll(".timeline .step"), ".step-title", function (step) {
+          return step.getAttribute("data-step");
+        }, function (step) { return !before.steps[step.getAttribute("data-step")]; });
       }
       if (name === "answers") {
-        target.querySelectorAll(".answers .answer").forEach(function (row, index) {
-          if (index >= before.answers) row.classList.add("is-new");
-        });
+        markNewItems(name, target.querySelectorAll(".answers .answer"), ".answer-q", function (row, index) {
+          return String(index);
+        }, function (row, index) { return index >= before.answers; });
         applyFilter();
       }
     });
     var summary = document.getElementById("summary-text");
     if (summary && typeof data.summary_text === "string") summary.value = data.summary_text;
     root.setAttribute("data-live", data.live ? "true" : "false");
+    if (data.seen) {
+      root.setAttribute("data-steps", String(data.seen.steps));
+      root.setAttribute("data-photos", String(data.seen.photos));
+      root.setAttribute("data-outcome", data.seen.outcome);
+    }
+    announce(data.news);
   }
 
   /* The interval comes from XPC_LIVE_REFRESH_SECONDS, the live cache
@@ -374,7 +495,12 @@
   var timer = null;
 
   function refresh(fresh) {
-    var url = root.getAttribute("data-live-url") + (fresh ? "?fresh=1" : "");
+    // What this page shows, so that the answer says what is new (counts
+    // and the outcome only: nothing about the customer goes in the URL).
+    var query = "steps=" + encodeURIComponent(root.getAttribute("data-steps") || "") +
+      "&photos=" + encodeURIComponent(root.getAttribute("data-photos") || "") +
+      "&outcome=" + encodeURIComponent(root.getAttribute("data-outcome") || "");
+    var url = root.getAttribute("data-live-url") + "?" + query + (fresh ? "&fresh=1" : "");
     return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
         if (!response.ok) throw new Error("status " + response.status);
