@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from interactions.live_news import Seen, news, refresh_news
-from interactions.presenters import InteractionPage, PartError, Photo, Step
+from interactions.page_parts import PartError
+from interactions.presenters import InteractionPage, Photo, Step
 
 TITLES = [
     "Set up your router",

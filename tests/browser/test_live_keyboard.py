@@ -306,6 +306,13 @@ def test_shortcuts_go_to_panels_and_open_photos(agent_session, viewport):
     page.keyboard.press("n")
     expect(page.locator("#lightbox-position")).to_have_text("2 of 2")
     page.keyboard.press("Escape")
+    # The viewer gives focus back to the thumbnail when its close event
+    # fires: wait for it, or it may take focus from the field below.
+    expect(lightbox).to_be_hidden()
+    page.wait_for_function(
+        "() => (document.activeElement.getAttribute('data-focus-key') || '')"
+        ".startsWith('photo-')"
+    )
 
     # Not while typing, and not with a modifier held.
     page.locator("#answers-filter").focus()

@@ -63,7 +63,9 @@ def test_thumbnails_and_copy_buttons_carry_stable_focus_keys(agent_client) -> No
 
 def test_the_page_says_what_it_shows_for_the_first_refresh(agent_client) -> None:
     html = _detail(agent_client, data.LEADING_ZERO_UNIQUE_ID)
-    root = re.search(r'<div id="interaction"[^>]*>', html, re.S).group(0)
+    found = re.search(r'<div id="interaction"[^>]*>', html, re.S)
+    assert found is not None
+    root = found.group(0)
     assert 'data-photos="2"' in root
     assert 'data-outcome="completed"' in root
     assert re.search(r'data-steps="\d+"', root)
