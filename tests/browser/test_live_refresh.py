@@ -87,7 +87,7 @@ def test_live_interaction_refreshes_in_place_and_stops_when_finished(
         assert live_requests
 
         clock.advance(LIVE_TOTAL_PAGES * LIVE_PAGE_INTERVAL)
-        expect(status).to_contain_text("Finished", timeout=POLL_WAIT_MS)
+        expect(status).to_contain_text("Completed", timeout=POLL_WAIT_MS)
         expect(root).to_have_attribute("data-live", "false")
         expect(steps).to_have_count(LIVE_TOTAL_PAGES)
 

@@ -96,7 +96,7 @@ def test_interaction_page_fits_1280_by_720(agent_session):
     head = page.locator("header.interaction-head")
     for locator in (
         head.locator("code.uid"),
-        head.locator("[data-section=status]").get_by_text("Finished"),
+        head.locator("[data-section=status]").get_by_text("Completed"),
     ):
         expect(locator).to_be_visible()
         box = locator.bounding_box()

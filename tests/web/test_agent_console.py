@@ -133,7 +133,7 @@ def test_page_shows_every_section_with_the_seeded_data(web):
     assert data.LEADING_ZERO_UNIQUE_ID in body
     assert "Motor Claim FNOL" in body
     assert "Acme Insurance" in body
-    assert "Finished" in body
+    assert "Completed" in body
     assert "EST account time" in body or "EDT account time" in body
     # Answers, in order, with non-ASCII text
     answers = body[body.index('<ol class="answers"') :]
@@ -357,7 +357,7 @@ def test_live_interaction_gains_steps_and_stops_when_finished(db):
         clock.advance(data.LIVE_PAGE_INTERVAL * data.LIVE_TOTAL_PAGES)
         last = web.get(live_url + "?fresh=1").json()
         assert last["live"] is False
-        assert "Finished" in last["sections"]["status"]
+        assert "Completed" in last["sections"]["status"]
 
 
 # --- rate limits -------------------------------------------------------------
