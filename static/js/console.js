@@ -109,6 +109,10 @@
   /* Times: shown in the agent's local time, with a relative time. */
   function relative(date) {
     var seconds = Math.round((date.getTime() - Date.now()) / 1000);
+    // What the customer did is never in the future: a few minutes ahead is
+    // this computer's clock running behind the server's ("now", not "in 14
+    // seconds").
+    if (seconds > 0 && seconds < 300) seconds = 0;
     var abs = Math.abs(seconds);
     if (!RELATIVE) return date.toLocaleString();
     if (abs < 45) return RELATIVE.format(seconds, "second");

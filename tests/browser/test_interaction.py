@@ -226,3 +226,24 @@ def test_broken_thumbnail_does_not_open_another_or_an_empty_photo(
             "src",
             photos.nth(0).locator(".thumb").get_attribute("data-full"),
         )
+
+
+@pytest.mark.parametrize(
+    ("browser_time", "expected"),
+    [
+        # The agent's clock 20 s behind the server's: not "in 20 seconds".
+        ("2025-06-02T10:59:40Z", "now"),
+        # Far ahead is not clock drift: said as it is.
+        ("2025-06-02T10:30:00Z", "in 30 minutes"),
+        ("2025-06-02T11:20:00Z", "20 minutes ago"),
+    ],
+)
+def test_last_activity_is_never_in_the_near_future(
+    agent_session, browser_time, expected
+):
+    page = agent_session.new_page()
+    page.clock.set_fixed_time(browser_time)
+    page.goto(agent_session.url(detail_path(LEADING_ZERO_UNIQUE_ID)))
+    # The seeded interaction's last activity: 2025-06-02 11:00:00 UTC.
+    last = page.locator("[data-section=status] time[data-relative]")
+    expect(last).to_have_text(expected)
