@@ -27,6 +27,11 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 VIEWPORT = {"width": 1280, "height": 720}
+# The two widths the agent's view is checked at: a desktop, and a CTI or CRM
+# desktop's side panel (issue 13).
+DESKTOP = VIEWPORT
+SIDE_PANEL = {"width": 420, "height": 720}
+WIDTHS = [pytest.param(DESKTOP, id="1280"), pytest.param(SIDE_PANEL, id="420")]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 # axe-core from tests/browser/axe/package-lock.json, installed by `make test`
 # (npm ci); read from disk and injected, never fetched while the tests run.

@@ -20,7 +20,10 @@ from interactions.simulator.data import (
     SHARED_PHONE,
 )
 from tests.browser.helpers import (
+    DESKTOP,
     NORTHWIND,
+    SIDE_PANEL,
+    WIDTHS,
     axe_violations,
     detail_path,
     save_screenshot,
@@ -37,9 +40,6 @@ from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"width": 1280, "height": 720}
-SIDE_PANEL = {"width": 420, "height": 720}
-WIDTHS = [pytest.param(DESKTOP, id="1280"), pytest.param(SIDE_PANEL, id="420")]
 # The strip ends within the first 300 px on a desktop, within the first
 # screen in a side panel.
 STRIP_BOTTOM = {1280: 300, 420: SIDE_PANEL["height"]}

@@ -21,7 +21,9 @@ from interactions.simulator.data import (
     LIVE_UNIQUE_ID,
 )
 from tests.browser.helpers import (
+    DESKTOP,
     NORTHWIND,
+    WIDTHS,
     axe_violations,
     detail_path,
     save_screenshot,
@@ -37,9 +39,6 @@ from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"width": 1280, "height": 720}
-SIDE_PANEL = {"width": 420, "height": 720}
-WIDTHS = [pytest.param(DESKTOP, id="1280"), pytest.param(SIDE_PANEL, id="420")]
 POLL_WAIT_MS = 12_000  # console.js polls every XPC_LIVE_REFRESH_SECONDS
 QUIET_MS = 2_500  # more than one polling period at 1 s
 

@@ -13,6 +13,7 @@ from interactions.models import AccountAssignment
 from interactions.simulator.data import BACK_NAVIGATION_UNIQUE_ID, LIVE_UNIQUE_ID
 from tests.browser.helpers import (
     NORTHWIND,
+    WIDTHS,
     axe_violations,
     detail_path,
     save_screenshot,
@@ -25,11 +26,6 @@ skip_without_browser()
 from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
-
-WIDTHS = [
-    pytest.param({"width": 1280, "height": 800}, id="1280"),
-    pytest.param({"width": 420, "height": 800}, id="420"),
-]
 
 
 def _open(session: Any, viewport: dict[str, int], path: str) -> Any:

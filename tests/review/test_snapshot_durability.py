@@ -28,6 +28,7 @@ from interactions.identity.models import ApiToken
 from interactions.models import InteractionAccess, InteractionSnapshot
 from tests.review.conftest import detail_url
 from tests.support.console import ensure_roles
+from tests.support.redis_server import free_port
 from tests.support.simulator import RunningSimulator, running_simulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,7 +105,7 @@ def test_a_snapshot_and_its_row_are_kept_when_the_server_dies_after_answering(
     """gunicorn killed (SIGKILL, no clean-up) the moment the page is answered:
     what the agent saw is already stored and recorded."""
     token = ApiToken.objects.issue(user=agent, name="durability")[1]
-    port = _free_port()
+    port = free_port()
     database = connections["default"].settings_dict
     env = {
         **os.environ,
@@ -151,14 +152,6 @@ def _database_url(database: dict[str, str]) -> str:
     user, host = database.get("USER") or "postgres", database.get("HOST") or "127.0.0.1"
     port = database.get("PORT") or "5432"
     return f"postgres://{user}@{host}:{port}/{database['NAME']}"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _wait_for(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
