@@ -20,6 +20,7 @@ from interactions.simulator.data import LEADING_ZERO_UNIQUE_ID, SHARED_PHONE_UNI
 from tests.browser.helpers import (
     ACME,
     NORTHWIND,
+    axe_violations,
     save_screenshot,
     skip_without_browser,
 )
@@ -110,7 +111,10 @@ def go_idle(session: Any, settings: Any) -> None:
 
 
 def shot(page: Any, name: str, viewport: tuple[str, dict[str, int]]) -> None:
+    """Each state the agent meets: kept as a screenshot, and free of axe-core
+    violations at this width."""
     save_screenshot(page, f"dead-ends-{name}-{viewport[1]['width']}")
+    assert axe_violations(page) == [], name
 
 
 def test_idle_sign_out_then_sign_in_lands_on_the_lookup_with_the_query_kept(
