@@ -100,6 +100,9 @@
     button.setAttribute("data-label", label);
     copyText(text).then(function () {
       button.textContent = "Copied";
+      // Said to a screen reader too: a shortcut copies with the focus elsewhere.
+      var status = document.getElementById("live-news");
+      if (status) status.textContent = "Copied: " + label.trim();
     }, function () {
       button.textContent = "Copy failed: select and copy by hand";
     });

@@ -356,6 +356,8 @@ def test_copy_summary_shortcut_copies_the_summary(agent_session):
     page = _shortcuts_page(agent_session, DESKTOP)
     page.keyboard.press("s")
     expect(page.locator("#copy-summary")).to_have_text("Copied")
+    # The focus is not on the button: the page's status region says it.
+    expect(page.locator("#live-news")).to_have_text("Copied: Copy summary as text")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.locator("#summary-text").input_value()
 
