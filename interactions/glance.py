@@ -32,15 +32,8 @@ class StopPoint:
 
 
 def customer_values(interaction: Interaction, names: list[str]) -> list[str]:
-    """The values of the variables ``names``, in that order, skipping those
-    not set; a name matches a variable of any set, whatever its case."""
-    found: dict[str, str] = {}
-    for _, part in interaction.variable_sets:
-        for variable in part.value.values if part.value else ():
-            value = variable.value.strip()
-            if variable.is_set and value and not variable.is_structured:
-                found.setdefault(variable.name.casefold(), value)
-    return [found[name.casefold()] for name in names if name.casefold() in found]
+    """The values of the variables ``names`` (Interaction.variable_values)."""
+    return interaction.variable_values(names)
 
 
 def outcome_label(outcome: str, step_number: int) -> str:

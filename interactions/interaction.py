@@ -157,13 +157,30 @@ class Interaction:
             return len(summary_pages), summary_pages[-1].title
         return 0, ""
 
+    def variable_values(self, names: list[str]) -> list[str]:
+        """The values of the variables ``names``, in that order, skipping
+        those not set; a name matches a variable of any set, whatever its
+        case."""
+        found: dict[str, str] = {}
+        for _, part in self.variable_sets:
+            for variable in part.value.values if part.value else ():
+                value = variable.value.strip()
+                if variable.is_set and value and not variable.is_structured:
+                    found.setdefault(variable.name.casefold(), value)
+        return [found[name.casefold()] for name in names if name.casefold() in found]
+
     @cached_property
     def customer_name(self) -> str:
         """The customer's name from the variable sets, when a set has one.
 
-        Read from the usual variable names ("Customer Name", "Full Name",
-        "Name", or "First Name" with "Last Name"), in the account's set order.
+        Read from the variables the account names as the customer's name
+        (``customer_name_variables``, as the strip on the page does), else
+        from the usual names ("Customer Name", "Full Name", "Name", or
+        "First Name" with "Last Name"), in the account's set order.
         """
+        configured = self.variable_values(self.account.customer_name_names())
+        if configured:
+            return " ".join(configured)
         first = last = ""
         for _set_id, part in self.variable_sets:
             if part.value is None:

@@ -315,6 +315,18 @@ def test_candidates_show_customer_matched_attribute_and_step(agent_client):
     assert ">Account</th>" not in body
 
 
+def test_candidates_name_the_customer_from_the_variables_the_account_names(
+    agent_client, home
+):
+    """The same name as the page's strip: the admin's "who" variables first."""
+    home.customer_name_variables = "claimReference"
+    home.save()
+    result_url = lookup(agent_client, SHARED, account="sim-acme")["Location"]
+    body = agent_client.get(result_url).content.decode()
+    assert "CLM-2025-040713" in body  # the claim's set has it
+    assert body.count("Zoë Ångström") == 1  # the billing flow has no such variable
+
+
 def test_candidates_across_accounts_name_the_account(both):
     client = logged_in(both)
     body = client.get(lookup(client, SHARED)["Location"]).content.decode()
