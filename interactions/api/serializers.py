@@ -100,6 +100,28 @@ class CandidateSerializer(serializers.Serializer[Any]):
     available = serializers.BooleanField(
         help_text="False when the interaction could not be read upstream."
     )
+    customer = serializers.CharField(
+        allow_blank=True,
+        help_text="The customer's name from the account's customer-name "
+        "variables; empty when the flow holds none.",
+    )
+    matched_by = serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=[
+                "unique_id",
+                "call_return",
+                "click_to_call",
+                "dtmf",
+                "history_search_id",
+                "dnid",
+            ]
+        ),
+        help_text="How the query found it: the caller attributes it matched.",
+    )
+    step_number = serializers.IntegerField(
+        help_text="The last step reached (on it now, when live); 0 when unknown."
+    )
+    step_title = serializers.CharField(allow_blank=True)
     interaction_url = serializers.URLField(help_text="This interaction in the API.")
     page_url = serializers.URLField(help_text="The interaction page for a browser.")
 

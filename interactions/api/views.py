@@ -185,6 +185,10 @@ def _lookup_body(
                 "last_activity": c.last_activity,
                 "live": c.is_live,
                 "available": c.available,
+                "customer": c.customer_name,
+                "matched_by": [name.lower() for name in c.matched],
+                "step_number": c.step_number,
+                "step_title": c.step_title,
                 **links(request, account.slug, c.unique_id),
             }
             for c in result.candidates

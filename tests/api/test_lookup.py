@@ -60,6 +60,13 @@ def test_shared_phone_lists_candidates_newest_first(api):
     assert all(c["live"] is False and c["available"] is True for c in candidates)
     first = candidates[0]
     assert first["interaction_url"].endswith(detail_url(first["unique_id"]))
+    # Who, how the number matched and where each stopped, as on the page.
+    assert {c["customer"] for c in candidates} == {"Zoë Ångström"}
+    assert all(c["matched_by"] == ["call_return"] for c in candidates)
+    assert {(c["step_number"], c["step_title"]) for c in candidates} == {
+        (9, "Claim submitted"),
+        (7, "Dispute received"),
+    }
     assert rows()[0].outcome == "candidates"
 
 
