@@ -290,6 +290,10 @@
       if (event.target === lightbox) lightbox.close();
     });
     lightbox.addEventListener("close", function () {
+      // The close event comes a moment after Escape: focus a key press or
+      // a click moved on meanwhile stays where it went.
+      var active = document.activeElement;
+      if (active && active !== document.body && !lightbox.contains(active) && active !== opener) return;
       // The thumbnail may have been redrawn by a live refresh meanwhile.
       var back = opener && opener.isConnected ? opener
         : openerKey && document.querySelector('[data-focus-key="' + cssEscape(openerKey) + '"]');

@@ -133,6 +133,14 @@
   });
 
   dialog.addEventListener("close", function () {
+    // The close event comes a moment after Escape: a key pressed meanwhile
+    // (a shortcut) may have moved the focus on, and keeps it there.
+    var active = document.activeElement;
+    if (active && active !== document.body && !dialog.contains(active) && active !== returnTo) {
+      returnTo = null;
+      returnKey = null;
+      return;
+    }
     var back = returnTo && returnTo.isConnected && returnTo !== document.body ? returnTo : null;
     if (!back && returnKey) back = document.querySelector('[data-focus-key="' + (window.CSS && CSS.escape ? CSS.escape(returnKey) : returnKey) + '"]');
     if (!back) back = document.querySelector("[data-shortcuts-open]");

@@ -411,3 +411,35 @@ def test_interaction_page_has_distinct_names_and_no_axe_violation(
     assert len(set(names)) == 2
     save_screenshot(page, f"interaction-keyboard-{viewport['width']}")
     assert axe_violations(page) == []
+
+
+def test_focus_moved_before_a_dialog_says_closed_stays_where_it_went(agent_session):
+    """A dialog's close event comes a moment after Escape; a shortcut pressed
+    in between moves the focus, and the dialog must not take it back."""
+    page = _shortcuts_page(agent_session, DESKTOP)
+    page.locator("[data-shortcuts-open]").click()
+    expect(page.locator("dialog#shortcuts")).to_be_visible()
+    # Closed and focus moved in one task: the close event runs after both.
+    page.evaluate(
+        """() => {
+        document.getElementById("shortcuts").close();
+        document.querySelector("#panel-photos > summary").focus();
+    }"""
+    )
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.activeElement.closest('details')?.id") == (
+        "panel-photos"
+    )
+    # The same for the photo viewer.
+    page.locator(".photo .thumb").first.click()
+    expect(page.locator("dialog#lightbox")).to_be_visible()
+    page.evaluate(
+        """() => {
+        document.getElementById("lightbox").close();
+        document.querySelector("#panel-answers > summary").focus();
+    }"""
+    )
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.activeElement.closest('details')?.id") == (
+        "panel-answers"
+    )
