@@ -271,9 +271,9 @@ def test_question_mark_opens_a_trapped_list_that_esc_closes(agent_session, viewp
 
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
-        f"Copy unique ID {LEADING_ZERO_UNIQUE_ID}"
-    )
+    expect(
+        page.locator(f'[aria-label="Copy unique ID {LEADING_ZERO_UNIQUE_ID}"]')
+    ).to_be_focused()
     # The Shortcuts button opens it too (for those who turned single keys off).
     page.locator("[data-shortcuts-open]").click()
     expect(dialog).to_be_visible()
@@ -300,8 +300,10 @@ def test_shortcuts_go_to_panels_and_open_photos(agent_session, viewport):
     expect(page.locator("#lightbox-position")).to_have_text("1 of 2")
     page.keyboard.press("Escape")
     expect(lightbox).to_be_hidden()
-    first = page.evaluate("document.activeElement.getAttribute('data-focus-key')")
-    assert first.startswith("photo-")
+    page.wait_for_function(
+        "() => (document.activeElement.getAttribute('data-focus-key') || '')"
+        ".startsWith('photo-')"
+    )
     page.keyboard.press("n")
     expect(page.locator("#lightbox-position")).to_have_text("2 of 2")
     page.keyboard.press("Escape")
