@@ -55,6 +55,8 @@ class ScopedAccountChoices:
 class AccountAssignmentInline(ScopedAccountChoices, admin.TabularInline):  # type: ignore[type-arg]
     model = AccountAssignment
     formset = admin_scope.ScopedAssignmentFormSet
+    # Django's tabular inline, its empty header and Delete boxes labelled.
+    template = "admin/edit_inline/tabular_labelled.html"
     extra = 0
     autocomplete_fields = ["user"]
     verbose_name = "assigned user"

@@ -68,7 +68,9 @@ class XPlatformAccountForm(forms.ModelForm):  # type: ignore[type-arg]
     """
 
     new_application_key = forms.CharField(
-        label="Application key",
+        # Not "Application key": the stored key's state above has that
+        # label, and the page said "Application key:" twice (issue 14).
+        label=gettext_lazy("New application key"),
         required=False,
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),

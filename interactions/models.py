@@ -422,6 +422,7 @@ class InteractionAccess(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "interaction access"
+        verbose_name_plural = "interaction accesses"
         indexes = [
             models.Index(fields=["account", "-created_at"], name="access_account_time"),
             models.Index(fields=["user", "-created_at"], name="access_user_time"),
@@ -573,3 +574,8 @@ class SnapshotPhoto(models.Model):
         if self.content_type in self.SAFE_CONTENT_TYPES:
             return self.content_type
         return "image/jpeg"
+
+
+# Display preferences live in their own module (size); imported here so that
+# Django and its migrations see the model with the app's others.
+from interactions.preferences import UserPreference as UserPreference  # noqa: E402

@@ -24,6 +24,8 @@ urlpatterns = [
         views.photo,
         name="photo",
     ),
+    # The signed-in person's colour theme (Auto, Light, Dark), kept per user.
+    path("preferences/theme", views.theme, name="theme"),
     # Supervisor review (404 for everyone without the history permission).
     *review_urls.urlpatterns,
 ]

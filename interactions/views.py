@@ -10,18 +10,30 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from interactions import (
     images,
     live_news,
     lookup_answers,
     lookup_state,
+    preferences,
     roles,
     section_cache,
     selectors,
@@ -348,3 +360,24 @@ def image_response(image: images.RenderedImage) -> HttpResponse:
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+def theme(request: HttpRequest) -> HttpResponse:
+    """Remember the signed-in person's colour theme (theirs only: the form
+    names no user), then go back to the page they chose it on."""
+    chosen = request.POST.get("theme", "")
+    if chosen not in preferences.Theme.values:
+        return HttpResponseBadRequest(gettext("Choose Auto, Light or Dark."))
+    preferences.theme_set(user=request.user, theme=chosen)  # type: ignore[arg-type]
+    return redirect(_back_to(request))
+
+
+def _back_to(request: HttpRequest) -> str:
+    """The page the toggle was on, if it is one of the console's own."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("interactions:home")

@@ -105,6 +105,7 @@ def world(home, away, agent_client, supervisor_client, console_admin_client):
     }
     bodies = {
         "interactions:lookup": {"query": "0407013", "kind": "dtmf", "account": "acme"},
+        "interactions:theme": {"theme": "dark"},
     }
     json_bodies = {
         "api:lookup": {"account": "acme", "query": "0407013", "kind": "dtmf"},

@@ -150,6 +150,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                # The person's colour theme, as data-theme on <html> (issue 14).
+                "interactions.preferences.theme_context",
             ],
         },
     },

@@ -135,3 +135,27 @@ def test_review(agent, supervisor, home, open_session):
     page.goto(review.url(reverse("interactions:review-snapshot", args=[snapshot.pk])))
     page.wait_for_load_state("networkidle")
     save(page, "snapshot")
+
+
+def test_dark_and_print(agent, home, open_session):
+    """The interaction page in the dark theme (the system's choice, the agent
+    on Auto) at both widths, and its print view on one A4 sheet's width."""
+    for viewport, name in (
+        (WIDE, "interaction-dark-1280"),
+        (PANEL, "interaction-dark-420"),
+    ):
+        session = open_session(agent, viewport=viewport, color_scheme="dark")
+        page = session.new_page()
+        page.goto(session.url(detail_path(LEADING_ZERO_UNIQUE_ID)))
+        expect(page.locator("h1 code.uid")).to_have_text(LEADING_ZERO_UNIQUE_ID)
+        wait_for_photos(page)
+        save(page, name)
+        session.context.close()
+
+    # A4 at 96 dpi is 794 x 1123 px: the first sheet as the printer gets it.
+    session = open_session(agent, viewport={"width": 794, "height": 1123})
+    page = session.new_page()
+    page.goto(session.url(detail_path(LEADING_ZERO_UNIQUE_ID)))
+    wait_for_photos(page)
+    page.emulate_media(media="print")
+    save(page, "print")

@@ -1,0 +1,359 @@
+"""Themes and print in a real browser (issue 14): every console and admin
+page state with no axe-core violation in light and dark, chosen by the
+system (Playwright's color_scheme, the person on Auto) or by the toggle, at
+1280 and 420 px; the choice follows the person to another browser; the
+focus ring keeps 3:1 in dark; the interaction page prints as one document
+with no controls and every folded part open."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.urls import reverse
+
+from interactions.models import AccountAssignment, InteractionSnapshot
+from interactions.simulator.data import (
+    LEADING_ZERO_UNIQUE_ID,
+    LIVE_UNIQUE_ID,
+    SHARED_PHONE,
+)
+from tests.browser.conftest import Session
+from tests.browser.helpers import (
+    NORTHWIND,
+    WIDTHS,
+    axe_violations,
+    detail_path,
+    save_screenshot,
+    skip_without_browser,
+    wait_for_photos,
+)
+from tests.browser.test_live_keyboard import RING, contrast
+from tests.support.console import logged_in_verified, sim_account
+
+skip_without_browser()
+
+from playwright.sync_api import expect  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+# The page's background in each theme (--bg of static/css/console.css).
+LIGHT_BG = "rgb(244, 246, 249)"
+DARK_BG = "rgb(15, 20, 26)"
+# (system colour scheme, button pressed in the toggle or None for Auto,
+# the background the page must have).
+THEMES = [
+    pytest.param(("light", None, LIGHT_BG), id="light"),
+    pytest.param(("dark", None, DARK_BG), id="auto-dark"),
+    pytest.param(("light", "Dark", DARK_BG), id="chosen-dark"),
+    pytest.param(("dark", "Light", LIGHT_BG), id="chosen-light"),
+]
+BODY_BG = "() => getComputedStyle(document.body).backgroundColor"
+
+
+def _themed(
+    open_session: Callable[..., Session],
+    user: Any,
+    theme: tuple[str, str | None, str],
+    viewport: dict[str, int],
+) -> tuple[Session, Any]:
+    """A session of ``user`` in ``theme``, its choice made with the toggle."""
+    scheme, choice, _ = theme
+    session = open_session(user, viewport=viewport, color_scheme=scheme)
+    page = session.new_page()
+    if choice is not None:
+        page.goto(session.url("/"))
+        _choose(page, choice)
+    return session, page
+
+
+def _choose(page: Any, label: str) -> None:
+    toggle = page.get_by_role("group", name="Theme")
+    toggle.get_by_role("button", name=label).click()
+    expect(toggle.get_by_role("button", name=label)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+
+
+def _check(page: Any, theme: tuple[str, str | None, str], state: str) -> list[str]:
+    """The page is in ``theme``'s colours; its axe-core violations, named."""
+    assert page.evaluate(BODY_BG) == theme[2], state
+    return [f"{state}: {line}" for line in axe_violations(page)]
+
+
+def _mark_new(page: Any) -> None:
+    """What console.js's markNew leaves after a live refresh: the flash and
+    a New badge on the last step, an answer and a photo."""
+    page.evaluate(
+        """() => {
+          for (const [item, title] of [[".timeline .step:last-child", ".step-title"],
+                                       [".answer:last-child", ".answer-q"],
+                                       [".photo:last-child", ".photo-label"]]) {
+            const node = document.querySelector(item);
+            if (!node) continue;
+            node.classList.add("is-new");
+            const badge = document.createElement("span");
+            badge.className = "badge badge-new";
+            badge.textContent = "New";
+            node.querySelector(title).append(" ", badge);
+          }
+        }"""
+    )
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("theme", THEMES)
+def test_agent_pages_have_no_axe_violation(agent, home, open_session, theme, viewport):
+    session, page = _themed(open_session, agent, theme, viewport)
+    found: list[str] = []
+
+    page.goto(session.url("/"))
+    found += _check(page, theme, "lookup")
+
+    page.get_by_label("Phone number or interaction ID").fill("0000000")
+    page.get_by_role("button", name="Look up").click()
+    expect(page.locator(".alert").first).to_be_visible()
+    found += _check(page, theme, "nothing found")
+
+    page.get_by_label("Phone number or interaction ID").fill(SHARED_PHONE)
+    page.get_by_role("button", name="Look up").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("2 interactions"))
+    ).to_be_visible()
+    found += _check(page, theme, "candidates")
+
+    page.goto(session.url(detail_path(LEADING_ZERO_UNIQUE_ID)))
+    wait_for_photos(page)
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    _mark_new(page)
+    page.keyboard.press("Tab")
+    found += _check(page, theme, "interaction")
+    name = f"{theme[0]}-{(theme[1] or 'auto').lower()}-{viewport['width']}"
+    save_screenshot(page, f"theme-interaction-{name}")
+
+    page.locator(".photo .thumb").first.click()
+    expect(page.locator("dialog#lightbox")).to_be_visible()
+    page.wait_for_function(
+        "() => { const img = document.getElementById('lightbox-image');"
+        " return img.complete && img.naturalWidth > 0; }"
+    )
+    found += _check(page, theme, "photo viewer")
+    page.keyboard.press("Escape")
+
+    page.get_by_role("button", name="Shortcuts").click()
+    expect(page.locator("dialog.shortcuts")).to_be_visible()
+    found += _check(page, theme, "shortcuts")
+    assert found == [], "\n".join(found)
+    assert session.problems.messages == []
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("theme", THEMES)
+def test_review_pages_have_no_axe_violation(
+    agent, supervisor, home, open_session, theme, viewport
+):
+    AccountAssignment.objects.get_or_create(user=supervisor, account=home)
+    viewer = open_session(agent)
+    page = viewer.new_page()
+    page.goto(viewer.url(detail_path(LEADING_ZERO_UNIQUE_ID)))
+    wait_for_photos(page)
+    viewer.context.close()
+    snapshot = InteractionSnapshot.objects.get(interaction_id=LEADING_ZERO_UNIQUE_ID)
+
+    session, page = _themed(open_session, supervisor, theme, viewport)
+    found: list[str] = []
+    page.goto(session.url(reverse("interactions:review")))
+    found += _check(page, theme, "history")
+    page.goto(
+        session.url(
+            reverse(
+                "interactions:review-access-log",
+                args=[home.slug, LEADING_ZERO_UNIQUE_ID],
+            )
+        )
+    )
+    found += _check(page, theme, "access log")
+    page.goto(session.url(reverse("interactions:review-snapshot", args=[snapshot.pk])))
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    found += _check(page, theme, "stored copy")
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_sign_in_pages_follow_the_system(open_session, roles, scheme, viewport):
+    session = open_session(viewport=viewport, color_scheme=scheme)
+    page = session.new_page()
+    background = DARK_BG if scheme == "dark" else LIGHT_BG
+    found: list[str] = []
+    page.goto(session.url(reverse("login")))
+    found += _check(page, ("", None, background), "console sign-in")
+    page.goto(session.url(reverse("admin:login")))
+    assert page.evaluate("document.documentElement.dataset.theme") == "auto"
+    found += [f"admin sign-in: {line}" for line in axe_violations(page)]
+    assert found == [], "\n".join(found)
+
+
+def _admin_session(
+    open_session: Callable[..., Session], admin_user: Any, **options: Any
+) -> Session:
+    """Ada in a browser, her session past the second factor as the admin asks."""
+    session = open_session(**options)
+    client = logged_in_verified(admin_user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    session.context.add_cookies(
+        [
+            {
+                "name": django_settings.SESSION_COOKIE_NAME,
+                "value": cookie.value,
+                "url": session.base_url,
+            }
+        ]
+    )
+    return session
+
+
+# Django's admin, dark: its own body background (admin/css/dark_mode.css).
+ADMIN_DARK_BG = "rgb(18, 18, 18)"
+ADMIN_LIGHT_BG = "rgb(255, 255, 255)"
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("theme", THEMES)
+def test_admin_pages_have_no_axe_violation(
+    admin_user, home, open_session, theme, viewport
+):
+    scheme, choice, background = theme
+    session = _admin_session(
+        open_session, admin_user, viewport=viewport, color_scheme=scheme
+    )
+    page = session.new_page()
+    page.goto(session.url(reverse("admin:index")))
+    if choice is not None:
+        _choose(page, choice)
+    want = ADMIN_DARK_BG if background == DARK_BG else ADMIN_LIGHT_BG
+    found: list[str] = []
+    for state, path in [
+        ("index", reverse("admin:index")),
+        ("accounts", reverse("admin:interactions_xplatformaccount_changelist")),
+        (
+            "account",
+            reverse("admin:interactions_xplatformaccount_change", args=[home.pk]),
+        ),
+        ("new account", reverse("admin:interactions_xplatformaccount_add")),
+        ("access log", reverse("admin:interactions_interactionaccess_changelist")),
+        ("users", reverse("admin:auth_user_changelist")),
+    ]:
+        page.goto(session.url(path))
+        assert page.evaluate(BODY_BG) == want, state
+        found += [f"{state}: {line}" for line in axe_violations(page)]
+    assert found == [], "\n".join(found)
+
+
+def test_the_choice_follows_the_person_to_another_browser(agent, home, open_session):
+    first = open_session(agent, color_scheme="light")
+    page = first.new_page()
+    page.goto(first.url("/"))
+    assert page.evaluate(BODY_BG) == LIGHT_BG
+    _choose(page, "Dark")
+    assert page.evaluate(BODY_BG) == DARK_BG
+    first.context.close()
+
+    # Another browser, signed in afresh, its system light: still dark, from
+    # the first paint (the attribute comes with the HTML).
+    second = open_session(agent, color_scheme="light")
+    page = second.new_page()
+    response = page.goto(second.url(detail_path(LEADING_ZERO_UNIQUE_ID)))
+    assert 'data-theme="dark"' in response.text()
+    assert page.evaluate(BODY_BG) == DARK_BG
+    expect(
+        page.get_by_role("group", name="Theme").get_by_role("button", name="Dark")
+    ).to_have_attribute("aria-pressed", "true")
+    assert second.problems.messages == []
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize(
+    "selector", ["button.copy", "#answers-filter", ".photo .thumb", ".topbar a.brand"]
+)
+def test_focus_ring_stands_out_at_least_3_to_1_in_dark(
+    agent, home, open_session, viewport, selector
+):
+    session = open_session(agent, viewport=viewport, color_scheme="dark")
+    page = session.new_page()
+    page.goto(session.url(detail_path(LEADING_ZERO_UNIQUE_ID)))
+    wait_for_photos(page)
+    page.keyboard.press("Tab")
+    page.locator(selector).first.focus()
+    ring = page.evaluate(RING)
+    assert ring["visible"] is True
+    assert contrast(ring["ring"], ring["halo"]) >= 3
+    against = max(
+        contrast(ring["ring"], ring["background"]),
+        contrast(ring["halo"], ring["background"]),
+    )
+    assert against >= 3, ring
+
+
+# --- print ---------------------------------------------------------------------
+
+CONTROLS = [
+    ".topnav",
+    ".whoami",
+    ".site-foot",
+    "#copy-summary",
+    "[data-shortcuts-open]",
+    "#answers-filter",
+    "button.copy",
+]
+
+
+def _northwind_page(open_session, agent, simulator, **options: Any) -> Any:
+    northwind = sim_account(NORTHWIND, simulator.base_url)
+    AccountAssignment.objects.create(user=agent, account=northwind)
+    session = open_session(agent, **options)
+    page = session.new_page()
+    page.goto(session.url(detail_path(LIVE_UNIQUE_ID, northwind.slug)))
+    expect(page.locator("details.fold").first).to_be_attached()
+    return page
+
+
+def test_print_shows_one_document_without_controls(
+    agent, home, open_session, simulator
+):
+    page = _northwind_page(open_session, agent, simulator, color_scheme="dark")
+    page.locator("#panel-variables > summary").click()  # the agent folded it
+    fold_rows = page.locator("details.fold table")
+    expect(fold_rows.first).to_be_hidden()
+    page.emulate_media(media="print")
+    for selector in CONTROLS:
+        expect(page.locator(selector).first).to_be_hidden()
+    assert page.locator("button:visible:not(.thumb)").count() == 0
+    # The folded panel and the folded "not set" rows print.
+    expect(page.locator("#panel-variables .variable-set").first).to_be_visible()
+    expect(fold_rows.first).to_be_visible()
+    # Paper is white, whatever the screen's theme.
+    assert page.evaluate(BODY_BG) == "rgb(255, 255, 255)"
+    # A step is never cut in two at a page break.
+    assert page.locator(".timeline .step").first.evaluate(
+        "(node) => getComputedStyle(node).breakInside"
+    ) in ("avoid", "avoid-page")
+    save_screenshot(page, "print")
+
+
+def test_printing_opens_the_folded_parts_and_closes_them_again(
+    agent, home, open_session, simulator
+):
+    page = _northwind_page(open_session, agent, simulator)
+    page.locator("#panel-variables > summary").click()
+    closed = "() => [...document.querySelectorAll('details:not([open])')].length"
+    before = page.evaluate(closed)
+    assert before >= 2  # the panel and at least one fold
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.evaluate(closed) == 0
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.evaluate(closed) == before
+    expect(page.locator("#panel-variables")).not_to_have_attribute("open", "")
