@@ -31,10 +31,10 @@ def test_the_committed_mo_is_the_compiled_po(code, tmp_path):
         pytest.skip("needs GNU gettext's msgfmt (.ci/run installs it)")
     folder = ROOT / "locale" / code / "LC_MESSAGES"
     fresh = tmp_path / "django.mo"
+    command = ["/usr/bin/env", "msgfmt", "--check-format", "-o", str(fresh)]
     # A fixed program on PATH; the paths come from this file.
     subprocess.run(  # noqa: S603
-        ["/usr/bin/env", "msgfmt", "--check-format", "-o", str(fresh)]
-        + [str(folder / "django.po")],
+        [*command, str(folder / "django.po")],
         check=True,
     )
     assert _catalogue(folder / "django.mo") == _catalogue(fresh), (
