@@ -7,7 +7,7 @@ Spanish and Hebrew (Accept-Language), and the visible text (text nodes and
 the attributes people read: aria-label, alt, title, placeholder, the JS
 words in data attributes) is compared with the English page's. A string
 found in both is a string left untranslated, unless it is customer or
-account data (inside dir="auto", or code, kbd, time), a language's own name
+account data (inside dir="auto", or code, kbd, time, bdi), a language's own name
 in the language menu, or in ALLOWED: words the same in both languages.
 """
 
@@ -37,7 +37,7 @@ ATTRIBUTES = (
     "data-new-label",
 )
 # Data and codes, never translated.
-SKIPPED = {"script", "style", "code", "kbd", "time", "textarea", "pre"}
+SKIPPED = {"script", "style", "code", "kbd", "time", "bdi", "textarea", "pre"}
 # The brand mark, account names (data in a Django select), and words that
 # are the same in the other language.
 DATA = {"XP", "Acme Insurance", "Northwind Traders"}
