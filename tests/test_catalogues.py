@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -20,7 +21,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
 OTHERS = [code for code, _ in settings.LANGUAGES if code != "en"]
 
 
-def _catalogue(path: Path) -> dict[object, str]:
+def _catalogue(path: Path) -> dict[Any, str]:
     with path.open("rb") as handle:
         return dict(gettext.GNUTranslations(handle)._catalog)  # type: ignore[attr-defined]
 

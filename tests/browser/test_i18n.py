@@ -71,7 +71,9 @@ def test_interaction_page_in_hebrew(open_session, agent, home, viewport):
     # The timeline's line and numbers are on the right, where Hebrew starts.
     step = page.locator(".timeline .step").first.bounding_box()
     number = page.locator(".timeline .step-number").first.bounding_box()
-    assert step is not None and number is not None
+    assert step is not None
+    assert number is not None
+
     assert number["x"] > step["x"] + step["width"] / 2, (number, step)
     # The JS words are Hebrew too: the photo viewer's position.
     page.locator(".photo .thumb").first.click()

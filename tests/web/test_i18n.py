@@ -122,11 +122,12 @@ def pages(agent_client, supervisor_client, sim_accounts):
 
     def search(query: str) -> Callable[[str], str]:
         def result(language: str) -> str:
-            return agent_client.post(
+            response = agent_client.post(
                 reverse("interactions:lookup"),
                 {"query": query, "kind": "auto", "account": "sim-acme"},
                 HTTP_ACCEPT_LANGUAGE=language,
-            )["Location"]
+            )
+            return str(response["Location"])
 
         return result
 
