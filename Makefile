@@ -9,6 +9,13 @@ OIDC_STAMP := tests/oidc/node_modules/.installed-stamp
 # axe-core, injected by the browser tests into their pages (tests/browser/axe):
 # installed the same way, from its committed package-lock.json.
 AXE_STAMP := tests/browser/axe/node_modules/.installed-stamp
+# The Spanish and Hebrew catalogues (locale/<lang>/LC_MESSAGES/django.po),
+# compiled to .mo by `manage.py compilemessages` (GNU gettext's msgfmt) when
+# a .po changes. The .mo files are committed as well, so the release tarball
+# (`git archive`) carries them and servers need no gettext;
+# tests/test_catalogues.py fails when a committed .mo is behind its .po.
+LOCALE_PO := $(wildcard locale/*/LC_MESSAGES/django.po)
+LOCALE_STAMP := locale/.compiled-stamp
 DEMO_ENV := DJANGO_DEBUG=1 XPC_UPSTREAM_ALLOWED_HOSTS=.gointeract.io,127.0.0.1
 SIM_PORT ?= 8001
 
@@ -18,10 +25,10 @@ SIM_PORT ?= 8001
 # environment set up. They are throwaway values, never used in production: a
 # deployment sets its own environment and never runs these targets. Values
 # already in the environment win (?=). pytest has its own in pyproject.toml.
-typecheck checks: export DJANGO_SECRET_KEY ?= dev-ci-only-secret-key-never-used-in-production-0123456789abcdef
-typecheck checks: export XPC_FIELD_ENCRYPTION_KEYS ?= fEssFPx5zPrHh1HCDvCeOLaIEtT___wiXbMsDnPK8m0=
-typecheck checks: export DJANGO_ALLOWED_HOSTS ?= console.example.com
-typecheck checks: export DATABASE_URL ?= sqlite:///:memory:
+typecheck checks $(LOCALE_STAMP): export DJANGO_SECRET_KEY ?= dev-ci-only-secret-key-never-used-in-production-0123456789abcdef
+typecheck checks $(LOCALE_STAMP): export XPC_FIELD_ENCRYPTION_KEYS ?= fEssFPx5zPrHh1HCDvCeOLaIEtT___wiXbMsDnPK8m0=
+typecheck checks $(LOCALE_STAMP): export DJANGO_ALLOWED_HOSTS ?= console.example.com
+typecheck checks $(LOCALE_STAMP): export DATABASE_URL ?= sqlite:///:memory:
 
 .PHONY: demo serve screenshots bench bench-faults loadtest profile test test-services test-deploy lint format typecheck checks check clean \
 	lock lock-upgrade install-prod dist
@@ -68,6 +75,8 @@ install-prod:
 ## dist: the release tarball an operator deploys (committed HEAD + locks)
 DIST_DIR ?= dist
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+# The compiled catalogues are committed (locale/*/LC_MESSAGES/django.mo), so
+# the archive carries them; tests/test_catalogues.py keeps them current.
 dist:
 	mkdir -p $(DIST_DIR)
 	git archive --format=tar.gz --prefix=xplatform-console-$(VERSION)/ \
@@ -78,12 +87,16 @@ $(OIDC_STAMP): tests/oidc/package.json tests/oidc/package-lock.json
 	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
 	touch $(OIDC_STAMP)
 
+$(LOCALE_STAMP): $(LOCALE_PO) | $(STAMP)
+	$(BIN)/python manage.py compilemessages --ignore '.venv' --ignore 'tests' --ignore 'node_modules'
+	touch $(LOCALE_STAMP)
+
 $(AXE_STAMP): tests/browser/axe/package.json tests/browser/axe/package-lock.json
 	cd tests/browser/axe && npm ci --no-audit --no-fund --loglevel=error
 	touch $(AXE_STAMP)
 
 ## demo: install, migrate, seed demo data, run the simulator and the console
-demo: $(STAMP)
+demo: $(STAMP) $(LOCALE_STAMP)
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --simulator-url http://127.0.0.1:$(SIM_PORT)
 	@echo "Starting the X-Platform simulator on port $(SIM_PORT) and the console on port 8000 (Ctrl-C stops both)."
@@ -93,12 +106,12 @@ demo: $(STAMP)
 
 ## serve: the console the production way on a laptop: DEBUG off, gunicorn,
 ## collected static files, the simulator (scripts/serve.sh; Ctrl-C stops both)
-serve: $(STAMP)
+serve: $(STAMP) $(LOCALE_STAMP)
 	BIN=$(BIN) SIM_PORT=$(SIM_PORT) scripts/serve.sh
 
 ## screenshots: the README's screenshots, taken again into docs/screenshots/
 ## (the system Chromium on the simulator's demo data; tests/browser/screenshots.py)
-screenshots: $(STAMP)
+screenshots: $(STAMP) $(LOCALE_STAMP)
 	$(BIN)/pytest tests/browser/screenshots.py -p no:randomly -q
 
 ## bench: the console against the simulator with 100 ms upstream latency
@@ -124,11 +137,11 @@ profile: $(STAMP)
 	$(BIN)/python tests/perf/profile_page.py
 
 ## test: install if needed and run the whole suite (SQLite, local memory)
-test: $(STAMP) $(OIDC_STAMP) $(AXE_STAMP)
+test: $(STAMP) $(OIDC_STAMP) $(AXE_STAMP) $(LOCALE_STAMP)
 	$(BIN)/pytest
 
 ## test-services: the whole suite on the production path: PostgreSQL and Redis
-test-services: $(STAMP) $(OIDC_STAMP) $(AXE_STAMP)
+test-services: $(STAMP) $(OIDC_STAMP) $(AXE_STAMP) $(LOCALE_STAMP)
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/xpc \
 	REDIS_URL=redis://127.0.0.1:6379/15 \
 	$(BIN)/pytest
@@ -163,4 +176,4 @@ checks: $(STAMP)
 check: lint typecheck checks test
 
 clean:
-	rm -rf $(VENV) tests/oidc/node_modules tests/browser/axe/node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(LOCALE_STAMP) tests/oidc/node_modules tests/browser/axe/node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis

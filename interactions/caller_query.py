@@ -14,6 +14,7 @@ from enum import Enum
 
 import phonenumbers
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from interactions.xplatform.validators import (
     InvalidValue,
@@ -35,23 +36,30 @@ MAX_QUERY_LENGTH = 100
 
 
 class SearchKind(models.TextChoices):
-    AUTO = "auto", "Automatic"
-    UNIQUE_ID = "unique_id", "Unique ID"
-    PHONE = "phone", "Phone number"
-    DTMF = "dtmf", "DTMF code"
-    HISTORY_SEARCH_ID = "history_search_id", "History Search ID"
-    DNID = "dnid", "DNID"
+    AUTO = "auto", gettext_lazy("Automatic")
+    UNIQUE_ID = "unique_id", gettext_lazy("Unique ID")
+    PHONE = "phone", gettext_lazy("Phone number")
+    DTMF = "dtmf", gettext_lazy("DTMF code")
+    HISTORY_SEARCH_ID = "history_search_id", gettext_lazy("History Search ID")
+    DNID = "dnid", gettext_lazy("DNID")
 
 
 class Method(Enum):
-    """One upstream way of turning a value into unique IDs."""
+    """One upstream way of turning a value into unique IDs.
 
-    UNIQUE_ID = "a unique ID"
-    CALL_RETURN = "a Call Return Number"
-    CLICK_TO_CALL = "a Click-to-Call Caller ID"
-    DTMF = "a DTMF code"
-    HISTORY_SEARCH_ID = "a History Search ID"
-    DNID = "a DNID"
+    The values are English (marked for the catalogues); ``label`` is the
+    agent's language."""
+
+    UNIQUE_ID = gettext_noop("a unique ID")
+    CALL_RETURN = gettext_noop("a Call Return Number")
+    CLICK_TO_CALL = gettext_noop("a Click-to-Call Caller ID")
+    DTMF = gettext_noop("a DTMF code")
+    HISTORY_SEARCH_ID = gettext_noop("a History Search ID")
+    DNID = gettext_noop("a DNID")
+
+    @property
+    def label(self) -> str:
+        return gettext(self.value)
 
 
 @dataclass(frozen=True)
@@ -72,11 +80,14 @@ class ParsedQuery:
         """'as a Call Return Number or a Click-to-Call Caller ID', for messages."""
         names: list[str] = []
         for attempt in self.attempts:
-            if attempt.method.value not in names:
-                names.append(attempt.method.value)
+            if attempt.method.label not in names:
+                names.append(attempt.method.label)
         if len(names) == 1:
-            return f"as {names[0]}"
-        return "as " + ", ".join(names[:-1]) + f" or {names[-1]}"
+            return gettext("as %(method)s") % {"method": names[0]}
+        return gettext("as %(methods)s or %(last)s") % {
+            "methods": ", ".join(names[:-1]),
+            "last": names[-1],
+        }
 
 
 def _phone_forms(text: str) -> list[str]:
@@ -147,8 +158,10 @@ def _automatic(text: str) -> ParsedQuery:
     if _PHONE_CHARS.fullmatch(text):
         return ParsedQuery(SearchKind.PHONE, _phone_attempts(text), text)
     raise InvalidValue(
-        "That is neither a phone number nor an interaction ID. Type digits, "
-        "a phone number such as +1 212 555 0100, or an ID such as 959595."
+        gettext(
+            "That is neither a phone number nor an interaction ID. Type digits, "
+            "a phone number such as +1 212 555 0100, or an ID such as 959595."
+        )
     )
 
 
@@ -156,9 +169,12 @@ def parse_query(text: str, kind: str = SearchKind.AUTO) -> ParsedQuery:
     """Return the attempts for a query, or raise InvalidValue with a message."""
     text = (text or "").strip()
     if not text:
-        raise InvalidValue("Type a phone number or an interaction ID.")
+        raise InvalidValue(gettext("Type a phone number or an interaction ID."))
     if len(text) > MAX_QUERY_LENGTH:
-        raise InvalidValue(f"That is too long: at most {MAX_QUERY_LENGTH} characters.")
+        raise InvalidValue(
+            gettext("That is too long: at most %(count)s characters.")
+            % {"count": MAX_QUERY_LENGTH}
+        )
     if kind == SearchKind.AUTO:
         return _automatic(text)
     if kind == SearchKind.UNIQUE_ID:
@@ -181,4 +197,4 @@ def parse_query(text: str, kind: str = SearchKind.AUTO) -> ParsedQuery:
     if kind == SearchKind.DNID:
         value = validate_dnid(text)
         return ParsedQuery(SearchKind.DNID, (Attempt(Method.DNID, value),), value)
-    raise InvalidValue("Choose what to search by from the list.")
+    raise InvalidValue(gettext("Choose what to search by from the list."))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from interactions.fields import CredentialDecryptError
 from interactions.xplatform.errors import (
@@ -30,6 +30,8 @@ from interactions.xplatform.errors import (
 class Failure:
     """One named failure.
 
+    ``message`` is English, marked for the catalogues: ``agent_message()``
+    says it in the request's language (the access log keeps ``kind``).
     ``fixed_message`` means the agent always reads ``message``; otherwise the
     exception's own message (already plain words) is shown when it has one.
     """
@@ -49,8 +51,10 @@ BAD_CREDENTIALS = Failure(
     "bad_credentials",
     "upstream_auth_failed",
     424,
-    "The X-Platform server refused this account's credentials. "
-    "An administrator has to check the application key.",
+    gettext_noop(
+        "The X-Platform server refused this account's credentials. "
+        "An administrator has to check the application key."
+    ),
     fixed_message=True,
 )
 # The account's share of concurrent upstream calls was full: refused
@@ -64,15 +68,17 @@ CREDENTIALS_UNAVAILABLE = Failure(
     "credentials_unavailable",
     "credentials_unavailable",
     503,
-    "This account's X-Platform credentials cannot be used at the moment; "
-    "an administrator has to re-enter them.",
+    gettext_noop(
+        "This account's X-Platform credentials cannot be used at the moment; "
+        "an administrator has to re-enter them."
+    ),
     fixed_message=True,
 )
 BAD_PATH = Failure(
     "bad_path",
     "upstream_bad_response",
     502,
-    "The X-Platform gave an unusable location for this photo.",
+    gettext_noop("The X-Platform gave an unusable location for this photo."),
 )
 # An upstream failure of no more specific kind.
 UPSTREAM_ERROR = Failure(
@@ -82,7 +88,7 @@ UNKNOWN = Failure(
     "error",
     "server_error",
     500,
-    "Something went wrong while asking the X-Platform server.",
+    gettext_noop("Something went wrong while asking the X-Platform server."),
     fixed_message=True,
 )
 
@@ -115,9 +121,9 @@ class InteractionNotFound(Exception):
     """Neither the answers nor the flow of a unique ID exist upstream."""
 
     def __init__(self, account_name: str, unique_id: str) -> None:
-        self.message = (
-            f"{account_name} has no interaction with the unique ID {unique_id}."
-        )
+        self.message = gettext(
+            "%(account)s has no interaction with the unique ID %(id)s."
+        ) % {"account": account_name, "id": unique_id}
         super().__init__(self.message)
 
 
@@ -205,14 +211,17 @@ def error_kind(error: BaseException) -> str:
 
 
 def agent_message(error: BaseException) -> str:
-    """What to tell an agent about a failure, in plain words."""
+    """What to tell an agent about a failure, in plain words, in the
+    request's language: the client's and the table's fixed English
+    messages are in the catalogues (a message built with upstream detail
+    is not, and stays as it is)."""
     if isinstance(error, LookupFailed):
         return error.message
     failure = failure_of(error)
     if failure.fixed_message:
-        return failure.message
+        return gettext(failure.message)
     if isinstance(error, PhotoUnavailable):
-        return error.reason
+        return gettext(error.reason)
     if isinstance(error, XPlatformError | InteractionNotFound):
-        return error.message
-    return failure.message
+        return gettext(error.message)
+    return gettext(failure.message)

@@ -362,30 +362,30 @@ class InteractionAccess(models.Model):
     """
 
     class Action(models.TextChoices):
-        SEARCH = "search", "search"
-        VIEW = "view", "page view"
-        REFRESH = "refresh", "live refresh"
-        PHOTO = "photo", "photo"
-        LIST = "list", "list"
-        EXPORT = "export", "export"
+        SEARCH = "search", gettext_lazy("search")
+        VIEW = "view", gettext_lazy("page view")
+        REFRESH = "refresh", gettext_lazy("live refresh")
+        PHOTO = "photo", gettext_lazy("photo")
+        LIST = "list", gettext_lazy("list")
+        EXPORT = "export", gettext_lazy("export")
 
     class Outcome(models.TextChoices):
-        FOUND = "found", "found"
-        CANDIDATES = "candidates", "several matches"
-        NOT_FOUND = "not_found", "not found"
-        DENIED = "denied", "denied"
-        INVALID = "invalid", "invalid input"
-        UPSTREAM_ERROR = "upstream_error", "upstream error"
+        FOUND = "found", gettext_lazy("found")
+        CANDIDATES = "candidates", gettext_lazy("several matches")
+        NOT_FOUND = "not_found", gettext_lazy("not found")
+        DENIED = "denied", gettext_lazy("denied")
+        INVALID = "invalid", gettext_lazy("invalid input")
+        UPSTREAM_ERROR = "upstream_error", gettext_lazy("upstream error")
 
     class Source(models.TextChoices):
         """Where an access came from."""
 
-        PAGE = "page", "console page"
-        API = "api", "JSON API"
-        THUMB = "thumb", "thumbnail"
-        FULL = "full", "full-size photo"
-        SNAPSHOT = "snapshot", "stored snapshot"
-        REVIEW = "review", "supervisor review"
+        PAGE = "page", gettext_lazy("console page")
+        API = "api", gettext_lazy("JSON API")
+        THUMB = "thumb", gettext_lazy("thumbnail")
+        FULL = "full", gettext_lazy("full-size photo")
+        SNAPSHOT = "snapshot", gettext_lazy("stored snapshot")
+        REVIEW = "review", gettext_lazy("supervisor review")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

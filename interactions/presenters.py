@@ -291,12 +291,12 @@ def interaction_page(interaction: Interaction) -> InteractionPage:
         answers=_answers(interaction),
         answers_error=_part_error(
             interaction.summary,
-            "The X-Platform server has no answers for this interaction.",
+            gettext("The X-Platform server has no answers for this interaction."),
         ),
         steps=_timeline(interaction),
         flow_error=_part_error(
             interaction.flow,
-            "The X-Platform server has no flow steps for this interaction.",
+            gettext("The X-Platform server has no flow steps for this interaction."),
         ),
         variable_sets=_variable_sets(interaction),
         photos=[_photo(ref) for ref in interaction.photos],
@@ -397,7 +397,9 @@ def _timeline(interaction: Interaction) -> list[Step]:
         steps.append(
             Step(
                 number=number,
-                title=page.title or page.reference_name or f"Page {number}",
+                title=page.title
+                or page.reference_name
+                or gettext("Page %(number)s") % {"number": number},
                 time=page.timestamp,
                 spent=spent,
                 spent_so_far=so_far,
@@ -501,7 +503,7 @@ def _photo(ref: PhotoRef) -> Photo:
 
 def _when(moment: datetime | None, tz: ZoneInfo) -> str:
     if moment is None:
-        return "unknown time"
+        return gettext("unknown time")
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
@@ -512,7 +514,7 @@ def _status_note(page: InteractionPage) -> str:
             + gettext("status unknown: the X-Platform server could not be read")
             + ")"
         )
-    return " (live)" if page.live else " (finished)"
+    return " (%s)" % (gettext("live") if page.live else gettext("finished"))
 
 
 def _changed(row: Answer) -> str:
@@ -525,12 +527,14 @@ def _changed(row: Answer) -> str:
 def summary_text(page: InteractionPage) -> str:
     """A plain-text summary for pasting into a CRM ticket."""
     tz = page.tz
+    # In the agent's language, like the page it is copied from.
     lines = [
-        f"X-Platform interaction {page.unique_id}"
+        gettext("X-Platform interaction %(id)s") % {"id": page.unique_id}
         + (f": {page.flow_name}" if page.flow_name else ""),
-        f"Account: {page.account_name}",
-        f"Started: {_when(page.started_at, tz)}",
-        f"Last activity: {_when(page.last_activity, tz)}" + _status_note(page),
+        gettext("Account: %(name)s") % {"name": page.account_name},
+        gettext("Started: %(when)s") % {"when": _when(page.started_at, tz)},
+        gettext("Last activity: %(when)s") % {"when": _when(page.last_activity, tz)}
+        + _status_note(page),
     ]
     lines += summary_lines(
         customer_name=page.customer_name,
@@ -540,21 +544,26 @@ def summary_text(page: InteractionPage) -> str:
         console_url=page.console_url,
     )
     if page.answers:
-        lines += ["", "Answers:"]
+        lines += ["", gettext("Answers:")]
         lines += [
             f"- {row.question}: {row.answer}{_changed(row)}" for row in page.answers
         ]
     for view in page.variable_sets:
         if view.rows:
-            lines += ["", f"Variables ({view.set_id}):"]
+            lines += ["", gettext("Variables (%(set)s):") % {"set": view.set_id}]
             lines += [
-                f"- {row.name}: {row.value if row.is_set else '(not set)'}"
+                f"- {row.name}: {row.value if row.is_set else gettext('(not set)')}"
                 for row in view.rows
             ]
     photos = [p for p in page.photos if not p.rejected]
     if photos:
-        lines += ["", f"Photos: {len(photos)} uploaded"]
+        lines += ["", gettext("Photos: %(count)s uploaded") % {"count": len(photos)}]
         lines += [
-            f"- {p.file_name} (step {p.step_number}: {p.step_title})" for p in photos
+            f"- {p.file_name} ("
+            + gettext("step %(number)s: %(title)s")
+            % {"number": p.step_number, "title": p.step_title}
+            + ")"
+            for p in photos
         ]
+
     return "\n".join(lines)

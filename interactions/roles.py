@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_noop
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
@@ -23,11 +25,15 @@ MANAGE_PLATFORM_ACCOUNT = "interactions.manage_platform_account"
 
 
 def role_label(user: User | AnonymousUser) -> str:
-    """The highest role a user's permissions amount to, for display only."""
+    """The highest role a user's permissions amount to, for display only.
+
+    In English, as the access log stores it; pages show it through gettext
+    (the words are marked for the catalogues here)."""
+
     if user.has_perm(MANAGE_PLATFORM_ACCOUNT):
-        return "Admin"
+        return gettext_noop("Admin")
     if user.has_perm(VIEW_TEAM_HISTORY):
-        return "Supervisor"
+        return gettext_noop("Supervisor")
     if user.has_perm(VIEW_INTERACTION):
-        return "Agent"
-    return "No role"
+        return gettext_noop("Agent")
+    return gettext_noop("No role")

@@ -319,7 +319,7 @@ def interaction_lookup(
                     methods.append(attempts[name].method.name)
         elif part.error is not None and not part.not_found:
             result.errors.append(part.error)
-            failed.append((attempts[name].method.value, part.error))
+            failed.append((attempts[name].method.label, part.error))
     if not result.unique_ids and failed:
         # Nothing found is no answer when a search failed: it may have
         # held the interaction (issue 10).

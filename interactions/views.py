@@ -72,7 +72,7 @@ def _home_context(
         "form": form or (LookupForm(user=user) if can_view else None),
         "accounts": XPlatformAccount.objects.for_user(user),
         "recent": selectors.recent_lookups(user=user) if can_view else [],
-        "role": roles.role_label(user),
+        "role": gettext(roles.role_label(user)),
         "can_view_interactions": can_view,
         "can_review": user.has_perm(roles.VIEW_TEAM_HISTORY),
         "can_manage": user.has_perm(roles.MANAGE_PLATFORM_ACCOUNT),

@@ -106,6 +106,8 @@ def world(home, away, agent_client, supervisor_client, console_admin_client):
     bodies = {
         "interactions:lookup": {"query": "0407013", "kind": "dtmf", "account": "acme"},
         "interactions:theme": {"theme": "dark"},
+        # English, the default: the walk's other answers stay as they were.
+        "set_language": {"language": "en", "next": "/"},
     }
     json_bodies = {
         "api:lookup": {"account": "acme", "query": "0407013", "kind": "dtmf"},

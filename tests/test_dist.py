@@ -61,12 +61,21 @@ def test_tarball_holds_what_a_server_runs(members):
         "interactions/models.py",
         "templates/registration/login.html",
         "static/css/console.css",
+        # The compiled catalogues: servers have no gettext to build them.
+        "locale/es/LC_MESSAGES/django.mo",
+        "locale/he/LC_MESSAGES/django.mo",
         "requirements/runtime.txt",
         "Makefile",
         "docs/deployment.md",
     ):
         assert path in members, path
-    for prefix in ("templates", "static", "interactions", "xplatform_console"):
+    for prefix in (
+        "templates",
+        "static",
+        "interactions",
+        "xplatform_console",
+        "locale",
+    ):
         missing = _tracked(prefix) - members
         assert not missing, f"left out of the tarball: {sorted(missing)[:5]}"
 

@@ -119,6 +119,9 @@ MIDDLEWARE = [
     # Static files with hashed names and long cache headers (docs/deployment.md).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the user's choice (the cookie set_language sets) or the
+    # browser's Accept-Language; English otherwise (docs/i18n.md).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -147,6 +150,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
@@ -396,7 +400,16 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Internationalisation
-LANGUAGE_CODE = "en-us"
+# English is the default: a browser that asks for none of LANGUAGES gets it.
+# The catalogues are locale/<code>/LC_MESSAGES/django.po, compiled to .mo by
+# `make` (the LOCALE_STAMP step) and shipped in the release (docs/i18n.md).
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("he", "עברית"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 try:
     ZoneInfo(TIME_ZONE)

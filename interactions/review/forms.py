@@ -45,56 +45,60 @@ class HistoryFilterForm(forms.Form):
     }
 
     agent = forms.CharField(
-        label="Agent",
+        label=_("Agent"),
         required=False,
         max_length=150,
         strip=True,
     )
     account = forms.ModelChoiceField(
-        label="Account",
+        label=_("Account"),
         queryset=XPlatformAccount.objects.none(),
         required=False,
         to_field_name="slug",
-        empty_label="All my accounts",
+        empty_label=_("All my accounts"),
     )
     date_from = forms.DateField(
-        label="From",
+        label=_("From"),
         required=False,
         validators=_DAY_VALIDATORS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label="To",
+        label=_("To"),
         required=False,
         validators=_DAY_VALIDATORS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     outcome = forms.ChoiceField(
-        label="Outcome",
+        label=_("Outcome"),
         required=False,
-        choices=[("", "Any outcome"), *Outcome.choices],
+        choices=[("", _("Any outcome")), *Outcome.choices],
     )
     action = forms.ChoiceField(
-        label="Action",
+        label=_("Action"),
         required=False,
-        choices=[("", "Any action"), *Action.choices],
+        choices=[("", _("Any action")), *Action.choices],
     )
     flow = forms.CharField(
-        label="Flow name contains", required=False, max_length=200, strip=True
+        label=_("Flow name contains"), required=False, max_length=200, strip=True
     )
     has_photos = forms.TypedChoiceField(
-        label="Photos",
+        label=_("Photos"),
         required=False,
-        choices=[("", "Any"), ("yes", "With photos"), ("no", "Without photos")],
+        choices=[
+            ("", _("Any")),
+            ("yes", _("With photos")),
+            ("no", _("Without photos")),
+        ],
         coerce=lambda value: value == "yes",
         empty_value=None,
     )
     sort = forms.ChoiceField(
-        label="Sort",
+        label=_("Sort"),
         required=False,
         choices=[
-            (selectors.SORT_NEWEST, "Newest first"),
-            (selectors.SORT_OLDEST, "Oldest first"),
+            (selectors.SORT_NEWEST, _("Newest first")),
+            (selectors.SORT_OLDEST, _("Oldest first")),
         ],
     )
 

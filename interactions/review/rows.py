@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from interactions.caller_query import SearchKind
 from interactions.models import InteractionAccess
 from interactions.xplatform.validators import InvalidValue, validate_unique_id
 
@@ -18,6 +19,13 @@ class HistoryRow:
     row: InteractionAccess
     detail_url: str
     log_url: str
+
+    @property
+    def search_kind_label(self) -> str:
+        """What the agent searched by, in the reader's language (the row
+        keeps the code)."""
+        kind = self.row.search_kind
+        return str(SearchKind(kind).label) if kind in SearchKind.values else kind
 
 
 def history_rows(

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from django import template
 from django.conf import settings
+from django.utils.html import json_script
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -17,12 +19,18 @@ def duration(value: timedelta | None) -> str:
         return ""
     seconds = int(value.total_seconds())
     if seconds < 60:
-        return f"{seconds} s"
+        return gettext("%(seconds)s s") % {"seconds": seconds}
     minutes, seconds = divmod(seconds, 60)
     if minutes < 60:
-        return f"{minutes} min {seconds:02d} s"
+        return gettext("%(minutes)s min %(seconds)s s") % {
+            "minutes": minutes,
+            "seconds": f"{seconds:02d}",
+        }
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
+    return gettext("%(hours)s h %(minutes)s min") % {
+        "hours": hours,
+        "minutes": f"{minutes:02d}",
+    }
 
 
 @register.simple_tag
@@ -30,3 +38,27 @@ def live_refresh_ms() -> int:
     """Milliseconds between two live refreshes (``XPC_LIVE_REFRESH_SECONDS``),
     the same interval the live parts stay cached (interactions/upstream.py)."""
     return int(settings.XPC_LIVE_REFRESH_SECONDS) * 1000
+
+
+@register.simple_tag
+def js_strings() -> str:
+    """The words static/js/console.js writes itself, in the page's language:
+    a JSON data block (not run, so the CSP is untouched; no JS catalogue
+    view to fetch). ``%s`` marks where the script puts its value."""
+    return json_script(
+        {
+            "copied": gettext("Copied"),
+            "copiedLabel": gettext("Copied: %s"),
+            "copyFailed": gettext("Copy failed: select and copy by hand"),
+            "photoUnavailable": gettext("Photo unavailable: %s"),
+            "sessionEnded": gettext(
+                "your session has ended; reload the page and sign in again."
+            ),
+            "consoleAnswered": gettext("the console answered %s."),
+            "consoleUnreachable": gettext("the console could not be reached."),
+            "position": gettext("%s of %s"),
+            "staleSince": gettext("Stale since %s: this could not be read again."),
+            "new": gettext("New"),
+        },
+        "xpc-strings",
+    )

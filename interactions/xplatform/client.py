@@ -19,6 +19,8 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from django.utils.translation import gettext_noop
+
 from .breaker import breaker_for, clear_breakers, group_of
 from .bulkhead import bulkhead_for, clear_bulkheads, slot_held
 from .config import AccountConfig, CallerAttribute, CallPolicy
@@ -236,7 +238,9 @@ class XPlatformClient:
         if result.unique_id is not None and result.unique_id != checked:
             # The answer must be about the interaction asked for (R-AC-02).
             raise XPlatformResponseError(
-                "The X-Platform server sent the summary of another interaction."
+                gettext_noop(
+                    "The X-Platform server sent the summary of another interaction."
+                )
             )
         return result
 
@@ -326,7 +330,9 @@ class XPlatformClient:
             not_found="The photo was not found on the X-Platform server.",
         )
         if not answer.body:
-            raise XPlatformResponseError("The X-Platform server sent an empty photo.")
+            raise XPlatformResponseError(
+                gettext_noop("The X-Platform server sent an empty photo.")
+            )
         return Photo(content=answer.body, content_type=answer.content_type)
 
     def check_connection(self) -> ConnectionCheck:
@@ -386,7 +392,7 @@ class XPlatformClient:
         media_type = (answer.content_type or "").split(";", 1)[0].strip().lower()
         if "html" in media_type or answer.body.lstrip()[:1] == b"<":
             raise XPlatformResponseError(
-                "The X-Platform server sent a web page instead of data."
+                gettext_noop("The X-Platform server sent a web page instead of data.")
             )
         return parse_json_body(answer.body)
 
@@ -401,8 +407,10 @@ class XPlatformClient:
                 exc,
             )
             raise XPlatformUnavailable(
-                "The X-Platform address of this account is not allowed; an admin "
-                "must correct it."
+                gettext_noop(
+                    "The X-Platform address of this account is not allowed; an admin "
+                    "must correct it."
+                )
             ) from None
 
     def _get(

@@ -8,6 +8,8 @@ from fixed text and scrubs anything it copies from an upstream body or header.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 
 class XPlatformError(Exception):
     """Base class: the X-Platform server could not give the console an answer.
@@ -16,7 +18,7 @@ class XPlatformError(Exception):
     status when there was one.
     """
 
-    default_message = "The X-Platform server could not be used."
+    default_message = gettext_noop("The X-Platform server could not be used.")
 
     def __init__(self, message: str | None = None, status: int | None = None) -> None:
         self.message = message or self.default_message
@@ -33,7 +35,7 @@ class XPlatformError(Exception):
 class XPlatformUnavailable(XPlatformError):
     """Connection error, 5xx, 429 or an open circuit breaker: try again later."""
 
-    default_message = (
+    default_message = gettext_noop(
         "The X-Platform server is not available at the moment; try again shortly."
     )
 
@@ -41,7 +43,7 @@ class XPlatformUnavailable(XPlatformError):
 class XPlatformTimeout(XPlatformUnavailable):
     """Connect or read timeout, or the overall deadline passed."""
 
-    default_message = "The X-Platform server did not answer in time."
+    default_message = gettext_noop("The X-Platform server did not answer in time.")
 
 
 class XPlatformAuthError(XPlatformError):
@@ -52,7 +54,9 @@ class XPlatformAuthError(XPlatformError):
     header. All three are scrubbed of the application key.
     """
 
-    default_message = "The X-Platform server rejected the stored credentials."
+    default_message = gettext_noop(
+        "The X-Platform server rejected the stored credentials."
+    )
 
     def __init__(
         self,
@@ -72,13 +76,15 @@ class XPlatformAuthError(XPlatformError):
 class XPlatformNotFound(XPlatformError):
     """404: nothing matches the unique ID, caller attribute, set or photo."""
 
-    default_message = "The X-Platform server has no matching interaction."
+    default_message = gettext_noop("The X-Platform server has no matching interaction.")
 
 
 class XPlatformResponseError(XPlatformError):
     """The upstream is misbehaving: 3xx, unexpected status, unreadable payload."""
 
-    default_message = "The X-Platform server sent an answer the console cannot read."
+    default_message = gettext_noop(
+        "The X-Platform server sent an answer the console cannot read."
+    )
 
 
 class XPlatformBadRequest(XPlatformResponseError):
@@ -89,7 +95,9 @@ class XPlatformBadRequest(XPlatformResponseError):
     the application key.
     """
 
-    default_message = "The X-Platform server refused the request as invalid."
+    default_message = gettext_noop(
+        "The X-Platform server refused the request as invalid."
+    )
 
     def __init__(
         self,
@@ -105,7 +113,9 @@ class XPlatformBadRequest(XPlatformResponseError):
 class XPlatformTooLarge(XPlatformResponseError):
     """The answer passed the size cap for its kind (JSON or image)."""
 
-    default_message = "The X-Platform server sent more data than the console accepts."
+    default_message = gettext_noop(
+        "The X-Platform server sent more data than the console accepts."
+    )
 
     def __init__(
         self,
@@ -122,7 +132,7 @@ class XPlatformBusy(XPlatformUnavailable):
     """The account's share of concurrent upstream calls is in use (the
     bulkhead, ``bulkhead``): the call was refused without being sent."""
 
-    default_message = (
+    default_message = gettext_noop(
         "Too many X-Platform requests for this account are running; try again shortly."
     )
 

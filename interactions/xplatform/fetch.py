@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
+from django.utils.translation import gettext_noop
 
 from .config import AccountConfig, CallPolicy
 from .context import current_deadline, current_request_id
@@ -161,25 +162,33 @@ class Fetcher:
                     raise self._read_timeout_error(deadline) from None
                 except requests.exceptions.SSLError:
                     raise XPlatformUnavailable(
-                        "A secure connection to the X-Platform server could not be "
-                        "established."
+                        gettext_noop(
+                            "A secure connection to the X-Platform server could not be "
+                            "established."
+                        )
                     ) from None
                 except requests.ConnectionError as exc:
                     if not is_connect_failure(exc):
                         raise XPlatformUnavailable(
-                            "The connection to the X-Platform server was interrupted."
+                            gettext_noop(
+                                "The connection to the X-Platform server was "
+                                "interrupted."
+                            )
                         ) from None
                     retry_error = XPlatformUnavailable(
-                        "The X-Platform server could not be reached."
+                        gettext_noop("The X-Platform server could not be reached.")
                     )
                 except PeerRefused:
                     raise XPlatformUnavailable(
-                        "The X-Platform address is not allowed."
+                        gettext_noop("The X-Platform address is not allowed.")
                     ) from None
                 except urllib3.exceptions.EmptyPoolError:
                     # Every pooled connection stayed busy until the deadline.
                     raise XPlatformUnavailable(
-                        "Too many X-Platform requests are running; try again shortly."
+                        gettext_noop(
+                            "Too many X-Platform requests are running; "
+                            "try again shortly."
+                        )
                     ) from None
                 except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
                     logger.warning(
@@ -189,7 +198,7 @@ class Fetcher:
                         type(exc).__name__,
                     )
                     raise XPlatformUnavailable(
-                        "The X-Platform server could not be called."
+                        gettext_noop("The X-Platform server could not be called.")
                     ) from None
                 else:
                     status = response.status_code
@@ -282,8 +291,10 @@ class Fetcher:
                 self._scrub(response.headers.get("Location", ""))[:200],
             )
             raise XPlatformResponseError(
-                "The X-Platform server answered with a redirect, which the console "
-                "does not follow.",
+                gettext_noop(
+                    "The X-Platform server answered with a redirect, which the console "
+                    "does not follow."
+                ),
                 status,
             )
         if status == 400:
@@ -299,7 +310,8 @@ class Fetcher:
             raise XPlatformNotFound(not_found, status)
         if status == 429:
             raise XPlatformUnavailable(
-                "The X-Platform server is busy; try again in a moment.", status
+                gettext_noop("The X-Platform server is busy; try again in a moment."),
+                status,
             )
         if status >= 500:
             raise XPlatformUnavailable(
@@ -383,12 +395,17 @@ class Fetcher:
                 raise self._read_timeout_error(deadline) from None
             except urllib3.exceptions.DecodeError:
                 raise XPlatformResponseError(
-                    "The X-Platform server sent data that could not be decompressed."
+                    gettext_noop(
+                        "The X-Platform server sent data that could not be "
+                        "decompressed."
+                    )
                 ) from None
             except (urllib3.exceptions.HTTPError, OSError):
                 # Mid-body resets are not retried (R-HTTP-02).
                 raise XPlatformUnavailable(
-                    "The connection to the X-Platform server was interrupted."
+                    gettext_noop(
+                        "The connection to the X-Platform server was interrupted."
+                    )
                 ) from None
             if not chunk:
                 break

@@ -6,8 +6,29 @@
 (function () {
   "use strict";
 
+  /* The page's language (<html lang>), for dates and relative times, and
+     the words this script writes, from the page's JSON data block
+     (templatetags/console.py js_strings); English when it is missing. */
+  var LOCALE = document.documentElement.lang || undefined;
+  var STRINGS = (function () {
+    var node = document.getElementById("xpc-strings");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
+  })();
+  var ENGLISH = {
+    copied: "Copied", copiedLabel: "Copied: %s", copyFailed: "Copy failed: select and copy by hand",
+    photoUnavailable: "Photo unavailable: %s",
+    sessionEnded: "your session has ended; reload the page and sign in again.",
+    consoleAnswered: "the console answered %s.", consoleUnreachable: "the console could not be reached.",
+    position: "%s of %s", staleSince: "Stale since %s: this could not be read again.",
+    "new": "New"
+  };
+  function t(key) {
+    var text = STRINGS[key] || ENGLISH[key] || key;
+    for (var i = 1; i < arguments.length; i += 1) text = text.replace("%s", arguments[i]);
+    return text;
+  }
   var RELATIVE = typeof Intl !== "undefined" && Intl.RelativeTimeFormat
-    ? new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }) : null;
+    ? new Intl.RelativeTimeFormat(LOCALE, { numeric: "auto" }) : null;
 
   /* Single-key shortcuts can be turned off (WCAG 2.1.4), in the list of
      shortcuts (shortcuts.js); the choice is kept in this browser. */
@@ -99,12 +120,12 @@
     var label = button.getAttribute("data-label") || button.textContent;
     button.setAttribute("data-label", label);
     copyText(text).then(function () {
-      button.textContent = "Copied";
+      button.textContent = t("copied");
       // Said to a screen reader too: a shortcut copies with the focus elsewhere.
       var status = document.getElementById("live-news");
-      if (status) status.textContent = "Copied: " + label.trim();
+      if (status) status.textContent = t("copiedLabel", label.trim());
     }, function () {
-      button.textContent = "Copy failed: select and copy by hand";
+      button.textContent = t("copyFailed");
     });
     window.setTimeout(function () { button.textContent = label; }, 1800);
   });
@@ -117,7 +138,7 @@
     // seconds").
     if (seconds > 0 && seconds < 300) seconds = 0;
     var abs = Math.abs(seconds);
-    if (!RELATIVE) return date.toLocaleString();
+    if (!RELATIVE) return date.toLocaleString(LOCALE);
     if (abs < 45) return RELATIVE.format(seconds, "second");
     if (abs < 2700) return RELATIVE.format(Math.round(seconds / 60), "minute");
     if (abs < 79200) return RELATIVE.format(Math.round(seconds / 3600), "hour");
@@ -130,10 +151,10 @@
       if (isNaN(date.getTime())) return;
       var kind = node.getAttribute("data-local");
       node.textContent = kind === "time"
-        ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
+        ? date.toLocaleTimeString(LOCALE, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
         : kind === "hm"
-        ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
-        : date.toLocaleString([], { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+        ? date.toLocaleTimeString(LOCALE, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+        : date.toLocaleString(LOCALE, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
       node.title = date.toString();
     });
     root.querySelectorAll("time[data-relative]").forEach(function (node) {
@@ -170,8 +191,8 @@
         if (reason && !response.redirected) throw new Error(reason);
         // A signed-out session lands on the login page; a server error has no image.
         throw new Error(response.redirected || type.indexOf("text/html") === 0
-          ? "your session has ended; reload the page and sign in again."
-          : "the console answered " + response.status + ".");
+          ? t("sessionEnded")
+          : t("consoleAnswered", response.status));
       }
       return response.blob().then(function (blob) {
         if (img.getAttribute("data-blob")) URL.revokeObjectURL(img.getAttribute("data-blob"));
@@ -180,7 +201,7 @@
         img.src = url;
         if (error) {
           error.hidden = !reason;
-          error.querySelector(".reason").textContent = reason ? "Photo unavailable: " + reason : "";
+          error.querySelector(".reason").textContent = reason ? t("photoUnavailable", reason) : "";
         }
         item.classList.toggle("is-broken", !!reason);
         showGlancePhoto();
@@ -188,9 +209,9 @@
     }).catch(function (failure) {
       if (error) {
         error.hidden = false;
-        error.querySelector(".reason").textContent = "Photo unavailable: " +
-          (failure && failure.message && failure.message.indexOf(" ") !== -1
-            ? failure.message : "the console could not be reached.");
+        error.querySelector(".reason").textContent = t("photoUnavailable",
+          failure && failure.message && failure.message.indexOf(" ") !== -1
+            ? failure.message : t("consoleUnreachable"));
       }
       item.classList.add("is-broken");
     });
@@ -260,7 +281,7 @@
     // The label under the thumbnail already shows the agent's local time.
     var label = thumb.closest(".photo").querySelector(".photo-label");
     document.getElementById("lightbox-caption").textContent = label ? label.textContent : "";
-    document.getElementById("lightbox-position").textContent = (current + 1) + " of " + list.length;
+    document.getElementById("lightbox-position").textContent = t("position", current + 1, list.length);
   }
 
   if (lightbox) {
@@ -338,9 +359,9 @@
     var since = new Date(Number(target.getAttribute("data-updated")) || Date.now());
     var reason = error.matches("p") ? error : error.querySelector("p");
     // The failure's own words, without its "Answers unavailable:" label.
-    note.textContent = "Stale since " +
-      since.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) +
-      ": this could not be read again. " + (reason ? reason.textContent.replace(/^[^:]*:\s*/, "") : "");
+    note.textContent = t("staleSince",
+      since.toLocaleTimeString(LOCALE, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" })) +
+      " " + (reason ? reason.textContent.replace(/^[^:]*:\s*/, "") : "");
   }
 
   function cssEscape(value) {
@@ -404,7 +425,7 @@
     if (!title || title.querySelector(".badge-new")) return;
     var badge = document.createElement("span");
     badge.className = "badge badge-new";
-    badge.textContent = root.getAttribute("data-new-label") || "New";
+    badge.textContent = root.getAttribute("data-new-label") || t("new");
     title.appendChild(document.createTextNode(" "));
     title.appendChild(badge);
   }
@@ -547,12 +568,14 @@
       var retry = event.target.closest ? event.target.closest("[data-retry]") : null;
       if (!retry) return;
       retry.disabled = true;
-      retry.textContent = "Retrying…";
+      // The words come with the button (data-busy-label), in the page's language.
+      var label = retry.textContent;
+      retry.textContent = retry.getAttribute("data-busy-label") || "Trying again…";
       if (timer) window.clearTimeout(timer);
       function again() {
         // Still on the page when the section came back the same.
         retry.disabled = false;
-        retry.textContent = "Retry";
+        retry.textContent = label;
         schedule();
       }
       refresh(true).then(again, again);

@@ -90,7 +90,18 @@ def test_agent_pages(agent, home, open_session):
     save(page, "lookup")
 
 
+def test_hebrew(agent, home, open_session):
+    """The interaction page in Hebrew, right to left (the browser asks for he)."""
+    session = open_session(agent, viewport=WIDE, locale="he-IL")
+    page = session.new_page()
+    page.goto(session.url(detail_path(LEADING_ZERO_UNIQUE_ID)))
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    wait_for_photos(page)
+    save(page, "interaction-he-1280")
+
+
 def test_side_panel(agent, home, open_session):
+
     session = open_session(agent, viewport=PANEL)
     page = session.new_page()
     page.goto(session.url(detail_path(LEADING_ZERO_UNIQUE_ID)))

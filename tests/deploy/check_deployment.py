@@ -368,6 +368,15 @@ class Deployment:
             f"interaction page 200 with the flow name {FLOW_NAME!r}",
             page.status_code,
         )
+        # The release carries its compiled catalogues (locale/*/django.mo).
+        hebrew = self.get(target, headers={"Accept-Language": "he"})
+        check(
+            '<html lang="he" dir="rtl">' in hebrew.text
+            and "ציר הזמן של התהליך" in hebrew.text,
+            "the interaction page in Hebrew, right to left, from the catalogue",
+            hebrew.status_code,
+        )
+
         self.readyz(expect_ok=True)
         return lookup.headers.get("X-Request-ID", "")
 

@@ -32,9 +32,9 @@ def test_lists_page_and_photo_views_with_their_screen(agent_client, supervisor_c
     photo, view = rows  # newest first
     assert "agnes" in photo
     assert "<td>photo</td>" in photo
-    assert "<td>thumb</td>" in photo
+    assert "<td>thumbnail</td>" in photo
     assert "<td>page view</td>" in view
-    assert "<td>page</td>" in view
+    assert "<td>console page</td>" in view
     assert "Who opened it (2)" in page
 
 

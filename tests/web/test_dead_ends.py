@@ -308,8 +308,8 @@ def test_candidates_show_customer_matched_attribute_and_step(agent_client):
     assert body.count("Call Return Number") == 2
     assert "Click-to-Call Caller ID" not in body  # it did not match
     # Where each stopped: the last page reached.
-    assert "stopped at step 7: Dispute received" in body
-    assert "stopped at step 9: Claim submitted" in body
+    assert 'stopped at step 7: <span dir="auto">Dispute received</span>' in body
+    assert 'stopped at step 9: <span dir="auto">Claim submitted</span>' in body
     assert "Finished" in body
     # One account: no account column.
     assert ">Account</th>" not in body
@@ -331,7 +331,12 @@ def test_candidates_across_accounts_name_the_account(both):
     client = logged_in(both)
     body = client.get(lookup(client, SHARED)["Location"]).content.decode()
     assert ">Account</th>" in body
-    assert body.count('<td data-label="Account">Acme Insurance</td>') == 2
+    assert (
+        body.count(
+            '<td data-label="Account"><span dir="auto">Acme Insurance</span></td>'
+        )
+        == 2
+    )
 
 
 def test_a_live_candidate_has_the_live_badge_and_its_step(both, sim_accounts):
@@ -348,7 +353,9 @@ def test_a_live_candidate_has_the_live_badge_and_its_step(both, sim_accounts):
         response = lookup(client, data.LIVE_UNIQUE_ID)
         body = client.get(response["Location"]).content.decode()
     assert '<span class="badge badge-live">Live</span>' in body
-    assert re.search(r'<span class="candidate-step">on step \d+: \w', body)
+    assert re.search(
+        r'<span class="candidate-step">on step \d+: <span dir="auto">\w', body
+    )
     assert "Unique ID" in body  # what matched
     assert "The search in Acme Insurance failed" in body
 

@@ -112,10 +112,10 @@ def test_variables_show_a_readable_label_and_the_name_small(
     home.save()
     routing = _set(_detail(agent_client, data.LEADING_ZERO_UNIQUE_ID), "routingDataSet")
     assert (
-        '<span class="var-label">Callback requested</span> '
+        '<span class="var-label" dir="auto">Callback requested</span> '
         '<code class="var-name" title="Name in the flow">callbackRequested</code>'
     ) in routing
-    assert '<span class="var-label">Skill group</span>' in routing
+    assert '<span class="var-label" dir="auto">Skill group</span>' in routing
     assert 'aria-label="Copy Skill group"' in routing
 
 
@@ -153,7 +153,7 @@ def test_old_stored_copy_without_the_new_fields_reads_as_unchanged(
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="changed"' not in html
-    assert '<span class="var-label">Callback requested</span>' in html
+    assert '<span class="var-label" dir="auto">Callback requested</span>' in html
     api = supervisor_client.get(f"/api/v1/snapshots/{snapshot.pk}").json()
     assert api["answers"][4]["changed"] is False
     routing = next(v for v in api["variable_sets"] if v["set_id"] == "routingDataSet")
