@@ -17,7 +17,7 @@ THEME = reverse("interactions:theme")
 
 def _theme_of_page(client: Client, path: str = "/") -> str:
     body = client.get(path).content.decode()
-    found = re.search(r'<html lang="[^"]*" data-theme="([a-z]+)"', body)
+    found = re.search(r'<html lang="[^"]*"(?: dir="[a-z]+")? data-theme="(\w+)"', body)
     assert found, body[:300]
     return found.group(1)
 
