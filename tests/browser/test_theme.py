@@ -62,7 +62,7 @@ BODY_BG = "() => getComputedStyle(document.body).backgroundColor"
 def _themed(
     open_session: Callable[..., Session],
     user: Any,
-    theme: tuple[str, str | None, str],
+    theme: tuple[str, str | None, str, str],
     viewport: dict[str, int],
 ) -> tuple[Session, Any]:
     """A session of ``user`` in ``theme``, its choice made with the toggle."""
@@ -85,7 +85,7 @@ def _choose(page: Any, value: str) -> None:
     ).to_have_attribute("aria-pressed", "true")
 
 
-def _check(page: Any, theme: tuple[str, str | None, str], state: str) -> list[str]:
+def _check(page: Any, theme: tuple[str, str | None, str, str], state: str) -> list[str]:
     """The page is in ``theme``'s colours; its axe-core violations, named."""
     assert page.evaluate(BODY_BG) == theme[2], state
     return [f"{state}: {line}" for line in axe_violations(page)]
@@ -195,7 +195,7 @@ def test_sign_in_pages_follow_the_system(open_session, roles, scheme, viewport):
     background = DARK_BG if scheme == "dark" else LIGHT_BG
     found: list[str] = []
     page.goto(session.url(reverse("login")))
-    found += _check(page, ("", None, background), "console sign-in")
+    found += _check(page, ("", None, background, "en-US"), "console sign-in")
     page.goto(session.url(reverse("admin:login")))
     assert page.evaluate("document.documentElement.dataset.theme") == "auto"
     found += [f"admin sign-in: {line}" for line in axe_violations(page)]
