@@ -26,6 +26,7 @@ import requests
 from django.core.exceptions import ImproperlyConfigured
 from gunicorn.config import Config
 
+from tests.support.settings_process import run_python
 from tests.support.static import collected_static
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -300,3 +301,14 @@ def test_metrics_add_up_every_worker_and_logs_carry_the_request_id(
     assert ids <= logged
     pids = _serving_pids(log, ids)
     assert len(pids) == 2, "one worker took every request; nothing was added up"
+
+
+def test_the_master_loads_the_metrics_before_django_is_set_up(tmp_path):
+    """gunicorn.conf.py's on_starting imports the metrics (and through them
+    the X-Platform client's errors) with no DJANGO_SETTINGS_MODULE: nothing
+    there may need Django's settings at import time."""
+    result = run_python(
+        "from interactions import metrics; metrics.prepare_multiprocess_dir()",
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr

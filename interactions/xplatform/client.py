@@ -19,8 +19,6 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from django.utils.translation import gettext_noop
-
 from .breaker import breaker_for, clear_breakers, group_of
 from .bulkhead import bulkhead_for, clear_bulkheads, slot_held
 from .config import AccountConfig, CallerAttribute, CallPolicy
@@ -31,6 +29,7 @@ from .errors import (
     XPlatformNotFound,
     XPlatformResponseError,
     XPlatformUnavailable,
+    gettext_noop,
 )
 from .fetch import Answer, Fetcher, format_seconds
 from .hosts import BaseUrlError, normalise_base_url

@@ -8,7 +8,16 @@ from fixed text and scrubs anything it copies from an upstream body or header.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_noop
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for the catalogues (makemessages finds the name) and
+    return it as it is; the console translates it when it shows it.
+
+    Not Django's own: this package is imported by gunicorn's master before
+    Django's settings exist (gunicorn.conf.py, on_starting), and Django's
+    needs them.
+    """
+    return message
 
 
 class XPlatformError(Exception):

@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from django.utils.translation import gettext_noop
 
 from .config import AccountConfig, CallPolicy
 from .context import current_deadline, current_request_id
@@ -34,6 +33,7 @@ from .errors import (
     XPlatformTimeout,
     XPlatformTooLarge,
     XPlatformUnavailable,
+    gettext_noop,
     request_timeout,
 )
 from .observe import UpstreamCall
