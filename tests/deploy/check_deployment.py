@@ -371,7 +371,7 @@ class Deployment:
         # The release carries its compiled catalogues (locale/*/django.mo).
         hebrew = self.get(target, headers={"Accept-Language": "he"})
         check(
-            '<html lang="he" dir="rtl">' in hebrew.text
+            '<html lang="he" dir="rtl"' in hebrew.text
             and "ציר הזמן של התהליך" in hebrew.text,
             "the interaction page in Hebrew, right to left, from the catalogue",
             hebrew.status_code,
