@@ -24,6 +24,7 @@ class StopPoint:
     step_title: str
     question: str
     answer: str
+    language: str = ""  # of the step's text ("" unknown)
 
     @property
     def key(self) -> str:

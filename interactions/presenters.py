@@ -101,6 +101,8 @@ class Step:
     header: str
     footer: str
     sections: list[Section]
+    # The language the customer read and answered this step in ("" unknown).
+    language: str = ""
 
     @property
     def key(self) -> str:
@@ -122,6 +124,8 @@ class Answer:
     # Answered again after going back, differently: what it was before.
     changed: bool = False
     before: str = ""
+    # The language of the page it was asked on ("" unknown).
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,8 @@ class Photo:
     step_title: str
     time: datetime | None
     rejected: bool
+    # The language of the step that uploaded it ("" unknown).
+    language: str = ""
     # Where the photo loads from depends on who shows the page: not stored.
     thumb_url: str = field(default="", metadata={"stored": False})
     full_url: str = field(default="", metadata={"stored": False})
@@ -176,6 +182,9 @@ class InteractionPage:
     # An interaction.Outcome value (snapshot_format fills it in for copies
     # stored before it was kept).
     outcome: str = ""
+    # The language the customer went through the flow in (the last step's
+    # that says one; "" unknown): the lang of their variables and name.
+    language: str = ""
     # This page's address, filled in by whoever shows it: not stored.
     console_url: str = field(default="", metadata={"stored": False})
     # Parts shown from their last good copy (not stored: a stored copy shows
@@ -216,11 +225,15 @@ class InteractionPage:
             step = self.steps[-1]
             for section in reversed(step.sections):
                 if answer := _section_answer(section):
-                    return StopPoint(step.number, step.title, section.label, answer)
+                    return StopPoint(
+                        step.number, step.title, section.label, answer, step.language
+                    )
             question, answer = (last.question, last.answer) if last else ("", "")
-            return StopPoint(step.number, step.title, question, answer)
+            return StopPoint(step.number, step.title, question, answer, step.language)
         if last is not None:
-            return StopPoint(0, last.page_title, last.question, last.answer)
+            return StopPoint(
+                0, last.page_title, last.question, last.answer, last.language
+            )
         return None
 
     @property
@@ -278,6 +291,7 @@ def interaction_page(interaction: Interaction) -> InteractionPage:
     account = interaction.account
     account_names = account.customer_name_names()
     account_ids = account.customer_id_names()
+    steps = _timeline(interaction)
     page = InteractionPage(
         unique_id=interaction.unique_id,
         flow_name=interaction.flow_name,
@@ -288,21 +302,22 @@ def interaction_page(interaction: Interaction) -> InteractionPage:
         last_activity=interaction.last_activity,
         live=interaction.is_live,
         data_as_of=interaction.fetched_at,
-        answers=_answers(interaction),
+        answers=_answers(interaction, steps),
         answers_error=_part_error(
             interaction.summary,
             gettext("The X-Platform server has no answers for this interaction."),
         ),
-        steps=_timeline(interaction),
+        steps=steps,
         flow_error=_part_error(
             interaction.flow,
             gettext("The X-Platform server has no flow steps for this interaction."),
         ),
         variable_sets=_variable_sets(interaction),
-        photos=[_photo(ref) for ref in interaction.photos],
+        photos=[_photo(ref, steps) for ref in interaction.photos],
         customer_name=" ".join(customer_values(interaction, account_names)),
         customer_id=next(iter(customer_values(interaction, account_ids)), ""),
         outcome=interaction.outcome.value,
+        language=next((s.language for s in reversed(steps) if s.language), ""),
         answers_stale=_stale(interaction.summary),
         flow_stale=_stale(interaction.flow),
     )
@@ -409,6 +424,7 @@ def _timeline(interaction: Interaction) -> list[Step]:
                 header=page.header_text,
                 footer=page.footer_text,
                 sections=[_section(s, photos) for s in page.sections],
+                language=page.language,
             )
         )
         if identity in last_visit:
@@ -429,12 +445,14 @@ def _mark_changes(earlier: Step, later: Step) -> None:
             before.changed_at = later.number
 
 
-def _answers(interaction: Interaction) -> list[Answer]:
+def _answers(interaction: Interaction, steps: list[Step]) -> list[Answer]:
     """Each question's final answer, in order; one answered again after going
-    back is marked with what it was before."""
+    back is marked with what it was before. Its language is that of the step
+    of the same title (the summary gives none)."""
     summary = interaction.summary.value
     if summary is None:
         return []
+    languages = {step.title: step.language for step in steps if step.language}
     rows = [
         Answer(
             page_title=page.title,
@@ -443,6 +461,7 @@ def _answers(interaction: Interaction) -> list[Answer]:
             answer=question.answer,
             header=question.header,
             footer=question.footer,
+            language=languages.get(page.title, ""),
         )
         for page in summary.pages
         for question in page.questions
@@ -489,7 +508,8 @@ def _section_answer(section: Section) -> str:
     return ""
 
 
-def _photo(ref: PhotoRef) -> Photo:
+def _photo(ref: PhotoRef, steps: list[Step]) -> Photo:
+    step = steps[ref.step_number - 1] if 0 < ref.step_number <= len(steps) else None
     return Photo(
         key=ref.key,
         file_name=ref.file_name,
@@ -498,6 +518,7 @@ def _photo(ref: PhotoRef) -> Photo:
         step_title=ref.step_title,
         time=ref.time,
         rejected=ref.rejected,
+        language=step.language if step is not None else "",
     )
 
 

@@ -70,7 +70,7 @@ def test_completed_flow_stops_on_its_end_page_with_the_last_answer(acme) -> None
     assert page.outcome_label == "Completed"
     # The end page asks nothing: the last answer is the one before it.
     assert page.stopped == StopPoint(
-        9, "Claim submitted", "Your phone number", "2125550100"
+        9, "Claim submitted", "Your phone number", "2125550100", "en"
     )
     assert page.stopped.key == "step-9" == page.steps[-1].key
 
@@ -84,7 +84,7 @@ def test_quiet_flow_was_abandoned_on_its_last_step_with_that_steps_answer(
     assert page.outcome == "abandoned"
     assert page.outcome_label == "Abandoned at step 3"
     assert page.stopped == StopPoint(
-        3, "Check the lights", "Which lights are on?", "Power"
+        3, "Check the lights", "Which lights are on?", "Power", "en"
     )
 
 

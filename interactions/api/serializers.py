@@ -26,6 +26,7 @@ __all__ = [
     "StopPointSerializer",
     "TextField",
     "VariableSetSerializer",
+    "language_field",
 ]
 
 
@@ -129,6 +130,15 @@ class CandidateSerializer(serializers.Serializer[Any]):
         ref_name = "Candidate"
 
 
+def language_field() -> serializers.CharField:
+    """The language of customer text, as the X-Platform gave it."""
+    return serializers.CharField(
+        allow_blank=True,
+        help_text="The language of this text as the X-Platform gave it (a "
+        "BCP 47 tag such as he or en-us); empty when it did not say.",
+    )
+
+
 class AnswerSerializer(serializers.Serializer[Any]):
     page_title = serializers.CharField(allow_blank=True)
     time = serializers.DateTimeField(allow_null=True)
@@ -144,6 +154,7 @@ class AnswerSerializer(serializers.Serializer[Any]):
         allow_blank=True,
         help_text="When changed: the answer it replaced (empty: none was given).",
     )
+    language = language_field()
 
     class Meta:
         ref_name = "Answer"
@@ -224,6 +235,7 @@ class StepSerializer(serializers.Serializer[Any]):
     header = serializers.CharField(allow_blank=True)
     footer = serializers.CharField(allow_blank=True)
     sections = SectionSerializer(many=True)
+    language = language_field()
 
     class Meta:
         ref_name = "Step"
@@ -244,6 +256,7 @@ class StopPointSerializer(serializers.Serializer[Any]):
         help_text="The last answer: on that step if it asked something, "
         "else the one before.",
     )
+    language = language_field()
 
     class Meta:
         ref_name = "StopPoint"
@@ -322,6 +335,7 @@ class PhotoSerializer(serializers.Serializer[Any]):
         source="thumb_url", help_text="JPEG thumbnail (API)."
     )
     full_url = serializers.URLField(help_text="JPEG full view (API).")
+    language = language_field()
 
     class Meta:
         ref_name = "Photo"

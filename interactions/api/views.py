@@ -51,6 +51,7 @@ from interactions.api.serializers import (
     StopPointSerializer,
     TextField,
     VariableSetSerializer,
+    language_field,
 )
 from interactions.caller_query import MAX_QUERY_LENGTH, SearchKind
 from interactions.errors import InteractionNotFound, agent_message, failure_of
@@ -243,6 +244,7 @@ class InteractionDetailApi(ConsoleApiView):
         customer = CustomerSerializer(
             source="*", help_text="Who the customer is, from the account's variables."
         )
+        language = language_field()
         outcome = serializers.ChoiceField(
             choices=[o.value for o in Outcome],
             help_text="live; completed (reached an end page); abandoned (quiet "

@@ -33,6 +33,8 @@ unique id           account   notes
 040100709           12345678  motor claim, ~30 min ago; the 12 MP JPEG
 0909015             12345678  premium billing dispute, ~1 h ago; call return
                               2125550100 (shared with 040100713)
+040100744           12345678  motor claim in Hebrew (pages "language": "he"),
+                              ~3 h ago; call return 2125550144
 959595              jan20     router set-up, ~5 h ago; GIF and PNG
 7301846             jan20     router set-up, LIVE: 3 pages at the start, then one
                               page every 5 s until 11 pages (finished after 40 s)
@@ -84,7 +86,7 @@ from interactions.simulator.model import (
     lower_camel,
 )
 from interactions.simulator.photos import PhotoLibrary
-from interactions.simulator.seed import billing, claim, router
+from interactions.simulator.seed import billing, claim, claim_he, router
 from interactions.simulator.seed.accounts import DEMO_ACCOUNTS
 from interactions.simulator.seed.ids import (
     ACME_ACCOUNT_ID,
@@ -94,6 +96,9 @@ from interactions.simulator.seed.ids import (
     BIG_PHOTO_UNIQUE_ID,
     EXIF_PHOTO_PATH,
     GIF_PHOTO_PATH,
+    HEBREW_ANSWER,
+    HEBREW_PHONE,
+    HEBREW_UNIQUE_ID,
     HISTORY_SEARCH_ID,
     LEADING_ZERO_UNIQUE_ID,
     LIVE_BACK_PHOTO_PATH,
@@ -124,6 +129,9 @@ __all__ = [
     "DEMO_ACCOUNTS",
     "EXIF_PHOTO_PATH",
     "GIF_PHOTO_PATH",
+    "HEBREW_ANSWER",
+    "HEBREW_PHONE",
+    "HEBREW_UNIQUE_ID",
     "HISTORY_SEARCH_ID",
     "LEADING_ZERO_UNIQUE_ID",
     "LIVE_BACK_PHOTO_PATH",
@@ -173,6 +181,7 @@ def build_dataset() -> Dataset:
         instances=(
             *claim.instances(),
             *billing.acme_instances(),
+            *claim_he.instances(),
             *router.instances(),
             *billing.northwind_instances(),
         ),

@@ -118,6 +118,8 @@ class Flow:
     name: str
     pages: tuple[Page, ...]
     variable_sets: Mapping[str, tuple[str, ...]]
+    # The page-level "language" of every page (CAP-FF: "en").
+    language: str = "en"
 
     def page(self, ref: str) -> Page:
         for page in self.pages:

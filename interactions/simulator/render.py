@@ -126,7 +126,7 @@ def _page(flow: Flow, timed: TimedVisit) -> JSONDict:
         },
         "pageContent": content,
         "pageMenu": _menu(),
-        "language": "en",
+        "language": flow.language,
         # Decision e: page-level epoch milliseconds, the time of navigation (U-FF).
         "timestamp": timed.time_ms,
     }

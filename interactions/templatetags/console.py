@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from django import template
 from django.conf import settings
-from django.utils.html import json_script
+from django.utils.html import format_html, json_script
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -31,6 +32,17 @@ def duration(value: timedelta | None) -> str:
         "hours": hours,
         "minutes": f"{minutes:02d}",
     }
+
+
+@register.filter
+def lang_dir(language: str) -> SafeString:
+    """The attributes of customer text: its own direction (``dir="auto"``,
+    so Hebrew and Arabic read right to left in any console language) and its
+    language where the X-Platform said it (docs/i18n.md). ``language`` is a
+    tag the parser already checked (schemas/common.py); escaped regardless."""
+    if not language:
+        return mark_safe('dir="auto"')
+    return format_html('dir="auto" lang="{}"', language)
 
 
 @register.simple_tag

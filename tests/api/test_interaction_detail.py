@@ -62,6 +62,18 @@ def test_shows_header_answers_steps_variables_and_photos(api):
     assert "Answers:\n- Policy number: AC-4418207" in body["summary_text"]
 
 
+def test_says_the_language_of_the_customers_text(api):
+    body = api.get(detail_url(data.HEBREW_UNIQUE_ID)).json()
+    assert body["language"] == "he"
+    assert {step["language"] for step in body["steps"]} == {"he"}
+    assert [a["language"] for a in body["answers"]] == ["he"] * len(body["answers"])
+    assert data.HEBREW_ANSWER in [a["answer"] for a in body["answers"]]
+    assert body["stopped_at"]["language"] == "he"
+    english = api.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).json()
+    assert english["language"] == "en"
+    assert {photo["language"] for photo in english["photos"]} == {"en"}
+
+
 def test_collection_table_comes_as_columns_and_rows(api):
     body = api.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).json()
     tables = [
@@ -210,6 +222,7 @@ def test_gives_the_customer_outcome_and_where_the_customer_stopped(api):
         "step_title": "Claim submitted",
         "question": "Your phone number",
         "answer": "2125550100",
+        "language": "en",
     }
     assert body["photo_count"] == 2
     # The summary links to the page for a browser, not to the API.

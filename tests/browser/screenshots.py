@@ -24,6 +24,7 @@ from interactions.models import AccountAssignment, InteractionSnapshot
 from interactions.simulator.clock import ManualClock
 from interactions.simulator.data import (
     ACME_BILLING_UNIQUE_ID,
+    HEBREW_UNIQUE_ID,
     LEADING_ZERO_UNIQUE_ID,
     LIVE_PAGE_INTERVAL,
     LIVE_UNIQUE_ID,
@@ -98,6 +99,16 @@ def test_hebrew(agent, home, open_session):
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     wait_for_photos(page)
     save(page, "interaction-he-1280")
+
+
+def test_hebrew_customer(agent, home, open_session):
+    """A customer who went through a Hebrew flow, in the English console: their
+    text right to left and marked lang="he", the console's words in English."""
+    session = open_session(agent, viewport=PANEL)
+    page = session.new_page()
+    page.goto(session.url(detail_path(HEBREW_UNIQUE_ID)))
+    expect(page.locator(".glance-name")).to_have_attribute("lang", "he")
+    save(page, "hebrew-customer-420")
 
 
 def test_side_panel(agent, home, open_session):

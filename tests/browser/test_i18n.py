@@ -11,7 +11,12 @@ from typing import Any
 import pytest
 
 from interactions.models import InteractionSnapshot
-from interactions.simulator.data import LEADING_ZERO_UNIQUE_ID, SHARED_PHONE
+from interactions.simulator.data import (
+    HEBREW_ANSWER,
+    HEBREW_UNIQUE_ID,
+    LEADING_ZERO_UNIQUE_ID,
+    SHARED_PHONE,
+)
 from tests.browser.helpers import (
     WIDTHS,
     axe_violations,
@@ -29,7 +34,6 @@ from playwright.sync_api import expect  # noqa: E402
 pytestmark = pytest.mark.browser
 
 OVERFLOW = "() => [document.scrollingElement.scrollWidth, window.innerWidth]"
-HEBREW_ANSWER = "הרכב נפגע בצד שמאל, ליד הדלת האחורית"
 
 
 def _hebrew(open_session: Any, user: Any, viewport: dict[str, int]) -> Any:
@@ -114,13 +118,25 @@ def test_review_pages_in_hebrew(supervisor_hebrew, viewport):
 
 
 def test_hebrew_answer_reads_right_to_left_in_an_english_page(agent_session, home):
+    # The Hebrew claim's pages say "language": "he": what the customer typed
+    # reads right to left, and is announced as Hebrew, in an English page.
     page = agent_session.new_page()
-    page.goto(agent_session.url(detail_path(LEADING_ZERO_UNIQUE_ID)))
+    page.goto(agent_session.url(detail_path(HEBREW_UNIQUE_ID)))
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
-    answer = page.locator(".answers .answer-a [dir=auto]").first
-    # What a customer might have typed: the markup gives it its own direction.
-    answer.evaluate("(node, text) => { node.textContent = text; }", HEBREW_ANSWER)
+    answer = page.locator(".answers .answer-a span", has_text=HEBREW_ANSWER)
+    expect(answer).to_have_attribute("lang", "he")
     assert answer.evaluate("(node) => getComputedStyle(node).direction") == "rtl"
-    latin = page.locator(".answers .answer-a [dir=auto]").nth(1)
+    name = page.locator(".glance-name")
+    expect(name).to_have_attribute("lang", "he")
+    assert name.evaluate("(node) => getComputedStyle(node).direction") == "rtl"
+    # The console's own words around them stay left to right, in English.
+    heading = page.locator("#panel-answers h2")
+    assert heading.evaluate("(node) => getComputedStyle(node).direction") == "ltr"
+    assert heading.evaluate("(node) => node.closest('[lang]').lang") == "en"
+    assert axe_violations(page) == []  # valid-lang among others
+    english = page.goto(agent_session.url(detail_path(LEADING_ZERO_UNIQUE_ID)))
+    assert english is not None
+    latin = page.locator(".answers .answer-a [dir=auto]").first
+    expect(latin).to_have_attribute("lang", "en")
     assert latin.evaluate("(node) => getComputedStyle(node).direction") == "ltr"
     assert agent_session.problems.messages == []

@@ -57,13 +57,14 @@ def test_shared_phone_belongs_to_two_instances(simulator):
     assert sorted(owners) == sorted(data.SHARED_PHONE_UNIQUE_IDS)
 
 
-def test_three_flows_and_photo_formats(simulator):
-    flows = {i.flow.name for i in simulator.dataset.instances}
+def test_four_flows_one_in_hebrew_and_photo_formats(simulator):
+    flows = {i.flow.name: i.flow.language for i in simulator.dataset.instances}
     assert flows == {
-        "Motor Claim FNOL",
-        "Acme Insurance Billing Dispute",
-        "Northwind Telecom Billing Dispute",
-        "Broadband Router Set-up",
+        "Motor Claim FNOL": "en",
+        "דיווח על תאונת רכב": "he",
+        "Acme Insurance Billing Dispute": "en",
+        "Northwind Telecom Billing Dispute": "en",
+        "Broadband Router Set-up": "en",
     }
     formats = {
         simulator.dataset.photos.spec(p).format

@@ -130,6 +130,32 @@ def test_bad_timestamp_is_a_response_error(raw):
         FlowPage.from_json({"timestamp": raw})
 
 
+def test_captured_page_says_its_language():
+    assert FlowPage.from_json(CAPTURED_PAGE).language == "en"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("he", "he"),
+        (" en-us ", "en-us"),
+        ("he_IL", "he-IL"),
+        ("zh-Hant-TW", "zh-Hant-TW"),
+    ],
+)
+def test_page_language_is_kept_as_a_language_tag(raw, expected):
+    assert FlowPage.from_json({"language": raw}).language == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [None, "", "e", "english please", 'he" onmouseover="x', "<b>he</b>", 7, ["he"]],
+)
+def test_page_language_that_is_not_a_tag_is_unknown_not_an_error(raw):
+    # A hint for the page's lang attribute: never a reason to refuse a page.
+    assert FlowPage.from_json({"language": raw}).language == ""
+
+
 @pytest.mark.parametrize(
     ("choice", "expected"),
     [

@@ -20,6 +20,11 @@ ACME_BILLING_UNIQUE_ID = "0909015"  # doc example (U-IDX)
 ROUTER_UNIQUE_ID = "959595"  # doc example (U-IDX)
 LIVE_UNIQUE_ID = "7301846"
 NORTHWIND_BILLING_UNIQUE_ID = "4412087"
+# The Hebrew-language claim (pages say "language": "he"), and what its
+# customer typed first.
+HEBREW_UNIQUE_ID = "040100744"
+HEBREW_PHONE = "2125550144"
+HEBREW_ANSWER = "הרכב נפגע בצד שמאל, ליד הדלת האחורית"
 
 SHARED_PHONE = "2125550100"
 # Newest first, as the unique-ID lookup lists them.

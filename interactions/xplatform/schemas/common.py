@@ -184,6 +184,23 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
+# A BCP 47 tag as servers send them ("en", "en-us", "he_IL"): a primary
+# language of 2-3 letters and up to seven subtags. Nothing else is kept.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,7}")
+
+
+def _language_tag(value: JSONValue) -> str:
+    """The language tag ``value`` names, or "" when it names none.
+
+    A hint for the page's ``lang`` attribute (docs/i18n.md), never a reason
+    to refuse a response: anything that is not a well-formed tag is unknown.
+    """
+    if not isinstance(value, str):
+        return ""
+    tag = value.strip().replace("_", "-")
+    return tag if _LANGUAGE_TAG.fullmatch(tag) else ""
+
+
 def _checked_unique_id(value: str) -> str:
     """A unique ID from an answer, validated like user input: the ID goes into
     further URLs (R-URL-01). Raises XPlatformResponseError."""

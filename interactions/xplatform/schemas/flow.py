@@ -28,6 +28,7 @@ from .common import (
     _bool,
     _display_value,
     _first_text,
+    _language_tag,
     _object,
     _optional_array,
     _optional_object,
@@ -289,6 +290,9 @@ class FlowPage:
     sections: tuple[FlowSection, ...]
     nav_left: NavButton | None = None
     nav_right: NavButton | None = None
+    # The page's "language" (CAP-FF: "en"): the language the customer read
+    # and answered it in; "" when the server gave none we can use.
+    language: str = ""
 
     @classmethod
     def from_json(cls, value: JSONValue) -> FlowPage:
@@ -321,6 +325,7 @@ class FlowPage:
             ),
             nav_left=None if left is None else NavButton.from_json(left),
             nav_right=None if right is None else NavButton.from_json(right),
+            language=_language_tag(obj.get("language")),
         )
 
     @property
