@@ -10,6 +10,7 @@ model: `interactions.models` validates with them and
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _ACRONYMS = {"id": "ID", "url": "URL", "sms": "SMS", "dnid": "DNID"}
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred names per account, read per row
 def readable_name(name: str) -> str:
     """A label read from a variable's name: "callbackRequested" -> "Callback
     requested"; acronyms stay upper case ("customerID" -> "Customer ID")."""

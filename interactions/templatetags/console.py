@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 from django import template
@@ -35,6 +36,7 @@ def duration(value: timedelta | None) -> str:
 
 
 @register.filter
+@functools.lru_cache(maxsize=256)  # a handful of tags, one call per text
 def lang_dir(language: str) -> SafeString:
     """The attributes of customer text: its own direction (``dir="auto"``,
     so Hebrew and Arabic read right to left in any console language) and its
