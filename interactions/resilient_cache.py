@@ -179,6 +179,33 @@ class ResilientRedisCache(RedisCache):
         client: redis.Redis = self._cache.get_client(None, write=True)  # type: ignore[attr-defined]
         return client
 
+    # --- the cache's values in commands of one's own ----------------------
+    # For callers that read or write cache entries in the same round trip as
+    # other commands (interactions/shared_flight.py): the same keys and
+    # encoding as ``get_many`` and ``set_many``.
+
+    def redis_key(self, key: Any) -> str:
+        """The key Redis holds for the cache key ``key`` (prefix, version)."""
+        return self.make_and_validate_key(key)
+
+    def decode(self, raw: bytes) -> Any:
+        """A value as ``get`` returns it, from the bytes Redis holds."""
+        return self._cache._serializer.loads(raw)  # type: ignore[attr-defined]
+
+    def queue_set_many(
+        self, pipeline: Any, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT
+    ) -> None:
+        """What ``set_many(data, timeout)`` writes, queued on ``pipeline``:
+        one SET with its expiry per key, so no key is ever seen without one."""
+        seconds = self.get_backend_timeout(timeout)
+        serializer = self._cache._serializer  # type: ignore[attr-defined]
+        for key, value in data.items():
+            redis_key = self.make_and_validate_key(key)
+            if seconds == 0:
+                pipeline.delete(redis_key)
+            else:
+                pipeline.set(redis_key, serializer.dumps(value), ex=seconds)
+
     # --- Django's cache API, degraded --------------------------------------
 
     def add(

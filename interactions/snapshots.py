@@ -63,11 +63,14 @@ def _carry_thumbnails(snapshot: InteractionSnapshot) -> None:
     )
     for key, thumbnail, content_type in earlier:
         known.setdefault(key, (bytes(thumbnail), content_type))
-    for key in entries.keys() - known.keys():
-        photo_cache_key = cache_key(
-            snapshot.account, snapshot.interaction_id, "photo", key
-        )
-        rendered: dict[str, images.RenderedImage] | None = cache.get(photo_cache_key)
+    # The others from the rendered-photo cache, in one round trip.
+    cache_keys = {
+        cache_key(snapshot.account, snapshot.interaction_id, "photo", key): key
+        for key in entries.keys() - known.keys()
+    }
+    cached = cache.get_many(list(cache_keys)) if cache_keys else {}
+    for photo_cache_key, key in cache_keys.items():
+        rendered: dict[str, images.RenderedImage] | None = cached.get(photo_cache_key)
         if rendered is not None:
             known[key] = (rendered["thumb"].content, rendered["thumb"].content_type)
     SnapshotPhoto.objects.bulk_create(

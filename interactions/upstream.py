@@ -38,6 +38,7 @@ from interactions.fanout import flights, gather
 from interactions.fields import CredentialDecryptError
 from interactions.interaction import Candidate, Interaction, LookupResult, Part
 from interactions.models import XPlatformAccount
+from interactions.xplatform import breaker
 from interactions.xplatform import client as xplatform
 from interactions.xplatform.config import CallerAttribute
 from interactions.xplatform.errors import (
@@ -104,35 +105,25 @@ def _part_keys(account: XPlatformAccount, unique_id: str) -> dict[str, str]:
     return keys
 
 
-def _cached_interaction(
-    account: XPlatformAccount, unique_id: str
-) -> Interaction | None:
-    """The interaction from the shared cache alone, when every part is there
-    (what another process' fetch stored); None otherwise."""
-    keys = _part_keys(account, unique_id)
-    cached = cache.get_many(list(keys.values()))
-    if any(cached.get(key) is None for key in keys.values()):
-        return None
-    parts = {name: _from_cache(cached[key]) for name, key in keys.items()}
-    return Interaction(
-        account=account,
-        unique_id=unique_id,
-        summary=parts["summary"],
-        flow=parts["flow"],
-        variable_sets=tuple((s, parts[f"set:{s}"]) for s in account.variable_set_ids()),
-        fetched_at=timezone.now(),
-    )
-
-
-def _fetch(account: XPlatformAccount, unique_id: str, *, fresh: bool) -> Interaction:
-    client = get_client(account)
+def _fetch(
+    account: XPlatformAccount,
+    unique_id: str,
+    *,
+    fresh: bool,
+    read: shared_flight.Read | None = None,
+    client: xplatform.XPlatformClient | None = None,
+) -> Interaction:
+    """The interaction, its parts from ``read`` (the shared cache, read by
+    ``shared_flight.run``) or fetched; ``fresh`` reads nothing from the cache."""
+    client = client or get_client(account)
     set_ids = account.variable_set_ids()
     keys = _part_keys(account, unique_id)
-    cached = {} if fresh else cache.get_many(list(keys.values()))
+    cached = {} if fresh or read is None else read.values
     cached = {key: value for key, value in cached.items() if value is not None}
     if not fresh:
         for name, key in keys.items():
             metrics.cache_lookup(name.split(":", 1)[0], hit=key in cached)
+    store = cache.set_many if read is None else read.store
     calls: dict[str, Callable[[], Any]] = {}
     if keys["summary"] not in cached:
         calls["summary"] = lambda: client.summary(unique_id)
@@ -142,7 +133,7 @@ def _fetch(account: XPlatformAccount, unique_id: str, *, fresh: bool) -> Interac
         if keys[f"set:{set_id}"] not in cached:
             calls[f"set:{set_id}"] = partial(client.variable_set, unique_id, set_id)
     fetched = _with_last_good(
-        account, unique_id, gather(calls, bulkhead=client.bulkhead)
+        account, unique_id, gather(calls, bulkhead=client.bulkhead), store
     )
     parts: dict[str, Part[Any]] = {
         name: _from_cache(cached[key]) if key in cached else fetched[name]
@@ -162,19 +153,22 @@ def _fetch(account: XPlatformAccount, unique_id: str, *, fresh: bool) -> Interac
         ttl = live_ttl()
     # Values and "not found" answers are cached; failures (also those shown
     # from their last good copy) are not, so the next view retries them.
-    cache.set_many(
+    store(
         {
             keys[name]: part.value if part.ok else _NOT_FOUND
             for name, part in fetched.items()
             if (part.ok and part.stale_since is None) or part.not_found
         },
-        timeout=ttl,
+        ttl,
     )
     return interaction
 
 
 def _with_last_good(
-    account: XPlatformAccount, unique_id: str, fetched: dict[str, Part[Any]]
+    account: XPlatformAccount,
+    unique_id: str,
+    fetched: dict[str, Part[Any]],
+    store: Callable[[dict[str, Any], int], Any],
 ) -> dict[str, Part[Any]]:
     """The fetched parts, a failed one replaced by its last good copy (marked
     stale) when there is one; good ones kept as the last good copy.
@@ -193,7 +187,7 @@ def _with_last_good(
     now = timezone.now()
     good = {keys[name]: (part.value, now) for name, part in fetched.items() if part.ok}
     if good:
-        cache.set_many(good, timeout=LAST_GOOD_TTL)
+        store(good, LAST_GOOD_TTL)
     parts = dict(fetched)
     for name in failed:
         kept = last_good.get(keys[name])
@@ -216,20 +210,31 @@ def interaction_fetch(
     """
     unique_id = validate_unique_id(unique_id)
     key = cache_key(account, unique_id, "fetch", "fresh" if fresh else "")
-
-    def fetch() -> Interaction:
-        return _fetch(account, unique_id, fresh=fresh)
-
     if fresh:
         # A retry asks this process for new data: no shared result to wait for.
-        return flights.run(key, fetch)
+        return flights.run(key, lambda: _fetch(account, unique_id, fresh=True))
     # One fetch per process, then one across processes (shared_flight).
-    return flights.run(
-        key,
-        lambda: shared_flight.run(
-            key, fetch, lambda: _cached_interaction(account, unique_id)
-        ),
-    )
+    return flights.run(key, lambda: _shared_fetch(account, unique_id, key))
+
+
+def _shared_fetch(account: XPlatformAccount, unique_id: str, key: str) -> Interaction:
+    """``_fetch`` once across processes. The parts, the account's breakers
+    and the lock are read in one round trip; a closed breaker then admits
+    the calls that follow without another (``breaker.ReadAhead``), and the
+    leader's cache writes go with the lock's release: a cold fetch is two
+    round trips to Redis, a cached one is one (docs/performance.md)."""
+    client = get_client(account)
+    ahead = breaker.read_ahead(client.breakers())
+
+    def fetch(read: shared_flight.Read) -> Interaction:
+        if ahead is None or read.extra is None:
+            return _fetch(account, unique_id, fresh=False, read=read, client=client)
+        with ahead.admitting(read.extra, read.at):
+            return _fetch(account, unique_id, fresh=False, read=read, client=client)
+
+    keys = list(_part_keys(account, unique_id).values())
+    extra = ahead.keys() if ahead is not None else ()
+    return shared_flight.run(key, keys, fetch, extra=extra)
 
 
 # --------------------------------------------------------------------------
@@ -403,24 +408,28 @@ def photo_render(
         raise PhotoUnavailable(BAD_PATH.message, failure=BAD_PATH)
     path = ref.path
 
-    def fetch_photo() -> dict[str, images.RenderedImage]:
+    def fetch_photo(read: shared_flight.Read) -> dict[str, images.RenderedImage]:
         # Read again: another process may have stored it meanwhile.
-        stored: dict[str, images.RenderedImage] | None = cache.get(photo_cache_key)
+        stored: dict[str, images.RenderedImage] | None = read.values.get(
+            photo_cache_key
+        )
         if stored is not None:
             return stored
-        return _fetch_photo(account, unique_id, path, photo_cache_key)
+        return _fetch_photo(account, unique_id, path, photo_cache_key, read.store)
 
     rendered = flights.run(
         photo_cache_key,
-        lambda: shared_flight.run(
-            photo_cache_key, fetch_photo, lambda: cache.get(photo_cache_key)
-        ),
+        lambda: shared_flight.run(photo_cache_key, [photo_cache_key], fetch_photo),
     )
     return rendered["thumb" if size == "thumb" else "full"]
 
 
 def _fetch_photo(
-    account: XPlatformAccount, unique_id: str, path: str, photo_cache_key: str
+    account: XPlatformAccount,
+    unique_id: str,
+    path: str,
+    photo_cache_key: str,
+    store: Callable[[dict[str, Any], int], Any],
 ) -> dict[str, images.RenderedImage]:
     client = get_client(account)
     try:
@@ -440,5 +449,5 @@ def _fetch_photo(
         raise PhotoUnavailable(
             exc.reason, failure=image_failure(exc.code, exc.reason)
         ) from None
-    cache.set(photo_cache_key, rendered, timeout=PHOTO_TTL)
+    store({photo_cache_key: rendered}, PHOTO_TTL)
     return rendered

@@ -16,16 +16,27 @@ it with ``set_store`` when REDIS_URL is set, see ``interactions.breakers``).
 A Redis store falls back to its own per-process state while Redis cannot be
 reached. Depends only on ``config``, ``errors`` and ``observe``; never on
 Django.
+
+Round trips (docs/performance.md): with Redis, asking a closed breaker is
+one read of its failure count and its "tripped" flag, and a success on a
+breaker that had counted no failure when the call was admitted writes
+nothing: the success is counted at the admission, a moment inside the call,
+so a concurrent failure recorded meanwhile counts as coming after it (in a
+row with the failures that follow) instead of being reset. ``ReadAhead``
+lets a caller read closed breakers in a round trip it makes anyway, just
+before its calls (``interactions/upstream.py`` reads them with the cache).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import enum
 import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -33,11 +44,13 @@ from .config import CallPolicy
 from .errors import XPlatformError, XPlatformUnavailable
 
 __all__ = [
+    "Admission",
     "Breaker",
     "BreakerKey",
     "BreakerStore",
     "Group",
     "MemoryStore",
+    "ReadAhead",
     "RedisStore",
     "breaker_for",
     "breaker_states",
@@ -80,6 +93,7 @@ class BreakerKey:
 
 class Decision(enum.StrEnum):
     CALL = "call"  # closed: call
+    CLEAN = "clean"  # closed, no failure counted: call; a success changes nothing
     TRIAL = "trial"  # half-open: this caller makes the one trial call
     REFUSE = "refuse"  # open, or half-open with a trial under way
 
@@ -221,6 +235,19 @@ class RedisStore:
         base = f"{self._prefix}:{key.name}"
         return [f"{base}:f", f"{base}:o", f"{base}:t", f"{base}:trial"]
 
+    def closed_keys(self, key: BreakerKey) -> list[str]:
+        """The keys whose values ``closed_decision`` reads (failures, tripped)."""
+        failures, _, tripped, _ = self._keys(key)
+        return [failures, tripped]
+
+    @staticmethod
+    def closed_decision(failures: Any, tripped: Any) -> Decision | None:
+        """CALL or CLEAN from the values of ``closed_keys``; None when the
+        breaker is tripped (open or half-open: only ``decide`` may answer)."""
+        if tripped is not None:
+            return None
+        return Decision.CALL if failures is not None else Decision.CLEAN
+
     def _or(self, call: Callable[[], T], local: Callable[[], T]) -> T:
         try:
             result: T = self._run(call)
@@ -229,13 +256,14 @@ class RedisStore:
         return result
 
     def decide(self, key: BreakerKey, trial_ttl: float) -> Decision:
-        _, refusing, tripped, trial = self._keys(key)
+        _, refusing, _, trial = self._keys(key)
 
         def remote() -> Decision:
             client = self._client()
             # Closed (the usual case) costs one round trip.
-            if not client.exists(tripped):
-                return Decision.CALL
+            closed = self.closed_decision(*client.mget(self.closed_keys(key)))
+            if closed is not None:
+                return closed
             if client.exists(refusing):
                 return Decision.REFUSE
             token = client.set(trial, "1", nx=True, px=max(1, int(trial_ttl * 1000)))
@@ -292,6 +320,14 @@ def _counts_as_failure(exc: BaseException) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Admission:
+    """How a call was let through; ``Breaker.record`` takes it back."""
+
+    trial: bool = False  # the one trial call of a half-open breaker
+    clean: bool = False  # closed with no failure counted: a success writes nothing
+
+
 class Breaker:
     """The breaker of one account and method group, over the shared store."""
 
@@ -301,13 +337,26 @@ class Breaker:
         self.reset_timeout = policy.breaker_reset_timeout
         # The trial token outlives the longest call, then frees itself.
         self.trial_ttl = max(policy.deadline, policy.breaker_reset_timeout)
+        # Failures this process recorded: a state read ahead before one of
+        # them no longer admits (``ReadAhead``).
+        self.failures_seen = 0
+
+    def enter(self) -> Admission | None:
+        """None: refuse the call; otherwise pass the admission to ``record``."""
+        ahead = _read_ahead.get()
+        decision = ahead.decision(self) if ahead is not None else None
+        if decision is None:
+            decision = _store.decide(self.key, self.trial_ttl)
+        if decision is Decision.REFUSE:
+            return None
+        return Admission(
+            trial=decision is Decision.TRIAL, clean=decision is Decision.CLEAN
+        )
 
     def admit(self) -> bool | None:
         """None: refuse the call; False: an ordinary call; True: the trial."""
-        decision = _store.decide(self.key, self.trial_ttl)
-        if decision is Decision.REFUSE:
-            return None
-        return decision is Decision.TRIAL
+        admission = self.enter()
+        return None if admission is None else admission.trial
 
     def is_refusing(self) -> bool:
         """True while open and the reset timeout has not elapsed."""
@@ -317,13 +366,23 @@ class Breaker:
         """closed, open (refusing calls) or half-open (the next call is a trial)."""
         return _store.state(self.key)
 
-    def record(self, outcome: XPlatformError | None, *, trial: bool = False) -> None:
-        """Count the outcome of a call (None: success)."""
+    def record(
+        self,
+        outcome: XPlatformError | None,
+        *,
+        trial: bool = False,
+        clean: bool = False,
+    ) -> None:
+        """Count the outcome of a call (None: success); ``trial`` and
+        ``clean`` as its ``Admission`` said."""
         if outcome is None:
+            if clean and not trial:
+                return  # nothing to reset: counted at the admission
             changed = _store.success(self.key, trial)
             if changed:
                 _changed(self.key, "closed")
         elif _counts_as_failure(outcome):
+            self.failures_seen += 1
             if _store.failure(self.key, trial, self.fail_max, self.reset_timeout):
                 _changed(self.key, "open")
         elif trial and _store.success(self.key, trial):
@@ -335,6 +394,71 @@ _store_lock = threading.Lock()
 _store: BreakerStore = MemoryStore()
 _registry_lock = threading.Lock()
 _breakers: dict[BreakerKey, Breaker] = {}
+
+# How long a closed state read ahead admits calls without asking again.
+AHEAD_SECONDS = 0.25
+
+
+class ReadAhead:
+    """Closed breakers read in a round trip the caller makes anyway.
+
+    ``keys()`` names what to read along with the caller's own keys (in the
+    same Redis command); ``admitting(values, at)`` then lets the calls made
+    in its block (and in the threads ``fanout.gather`` starts from it, which
+    copy the context) through without asking Redis again, as if each had
+    asked at ``at``. Only a closed breaker is admitted this way, only for
+    ``AHEAD_SECONDS`` after the read, and not after this process recorded a
+    failure on it since: anything else (open, half-open and its one trial,
+    another store installed) is asked of the store as usual.
+    """
+
+    def __init__(self, store: RedisStore, breakers: Sequence[Breaker]) -> None:
+        self.store = store
+        self.breakers = tuple(breakers)
+        # Taken before the read: a failure recorded while it is under way
+        # already voids it.
+        self._seen = {b.key: b.failures_seen for b in self.breakers}
+        self._decisions: dict[BreakerKey, tuple[Decision, int]] = {}
+        self._until = 0.0
+
+    def keys(self) -> list[str]:
+        return [k for b in self.breakers for k in self.store.closed_keys(b.key)]
+
+    @contextlib.contextmanager
+    def admitting(self, values: Sequence[Any], at: float) -> Iterator[None]:
+        """``values``: what Redis held under ``keys()``, read at ``at``
+        (``time.monotonic``)."""
+        self._until = at + AHEAD_SECONDS
+        for number, breaker in enumerate(self.breakers):
+            failures, tripped = values[2 * number : 2 * number + 2]
+            decision = RedisStore.closed_decision(failures, tripped)
+            if decision is not None:
+                self._decisions[breaker.key] = (decision, self._seen[breaker.key])
+        token = _read_ahead.set(self)
+        try:
+            yield
+        finally:
+            _read_ahead.reset(token)
+
+    def decision(self, breaker: Breaker) -> Decision | None:
+        if _store is not self.store or time.monotonic() > self._until:
+            return None
+        known = self._decisions.get(breaker.key)
+        if known is None or known[1] != breaker.failures_seen:
+            return None
+        return known[0]
+
+
+_read_ahead: contextvars.ContextVar[ReadAhead | None] = contextvars.ContextVar(
+    "xpc_breaker_read_ahead", default=None
+)
+
+
+def read_ahead(breakers: Sequence[Breaker]) -> ReadAhead | None:
+    """A ``ReadAhead`` of these breakers; None when their states are not in
+    Redis (asking the per-process store costs no round trip)."""
+    store = _store
+    return ReadAhead(store, breakers) if isinstance(store, RedisStore) else None
 
 
 def set_store(store: BreakerStore | None) -> BreakerStore:

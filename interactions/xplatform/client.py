@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from .breaker import breaker_for, clear_breakers, group_of
+from .breaker import Admission, Breaker, Group, breaker_for, clear_breakers, group_of
 from .bulkhead import bulkhead_for, clear_bulkheads, slot_held
 from .config import AccountConfig, CallerAttribute, CallPolicy
 from .errors import (
@@ -156,6 +156,15 @@ class XPlatformClient:
     def close(self) -> None:
         """Close the pooled connections."""
         self._session.close()
+
+    def breakers(self) -> tuple[Breaker, ...]:
+        """The account's breakers, one per method group (``breaker.ReadAhead``)."""
+        return tuple(
+            breaker_for(
+                self.account.base_url, self.account.account_id, group, self.policy
+            )
+            for group in Group
+        )
 
     # --- the five methods ---
 
@@ -442,17 +451,20 @@ class XPlatformClient:
             if use_breaker
             else None
         )
-        trial = breaker.admit() if breaker is not None else False
-        if breaker is not None and trial is None:
-            # Nothing retries on its own (a finished page never refreshes):
-            # say when a call is made again, not that one is under way.
-            error = XPlatformUnavailable(
-                "The X-Platform server failed several times in a row; the "
-                "console calls it again in about "
-                f"{format_seconds(breaker.reset_timeout)} s."
-            )
-            call.finish(error, refused="breaker_open")
-            raise error
+        admission = Admission()
+        if breaker is not None:
+            entered = breaker.enter()
+            if entered is None:
+                # Nothing retries on its own (a finished page never refreshes):
+                # say when a call is made again, not that one is under way.
+                error = XPlatformUnavailable(
+                    "The X-Platform server failed several times in a row; the "
+                    "console calls it again in about "
+                    f"{format_seconds(breaker.reset_timeout)} s."
+                )
+                call.finish(error, refused="breaker_open")
+                raise error
+            admission = entered
         # A call started by fanout.gather holds its slot already.
         held = slot_held()
         if not held:
@@ -467,13 +479,13 @@ class XPlatformClient:
             )
         except XPlatformError as exc:
             if breaker is not None:
-                breaker.record(exc, trial=bool(trial))
+                breaker.record(exc, trial=admission.trial, clean=admission.clean)
             call.finish(exc)
             raise
         finally:
             if not held:
                 self.bulkhead.release()
         if breaker is not None:
-            breaker.record(None, trial=bool(trial))
+            breaker.record(None, trial=admission.trial, clean=admission.clean)
         call.finish(None)
         return answer

@@ -14,6 +14,12 @@ upstream calls run on the console's pool threads), per request:
 - ``live``: the live interaction's refresh (``/live``), cached between
   refresh intervals as in production.
 
+Each scenario also prints what it sent to Redis per request, read from the
+private redis-server's ``INFO commandstats`` and ``INFO stats`` before and
+after (the console is its only client): round trips (the server's reply
+writes: one per command or pipeline the client waits for) and commands (a
+script's own ``redis.call``s included), the most frequent by name.
+
 Then cProfile over 100 requests of one scenario (XPC_PROFILE, default
 ``html``; ``0`` for none): the functions with the most cumulative and the
 most own time (the main thread's: the pool threads' parsing shows only in
@@ -38,6 +44,8 @@ from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import redis
 
 from tests.deploy.stack import DeployFailure, say
 from tests.perf.production import ProductionRun
@@ -65,6 +73,49 @@ class Profile(ProductionRun):
         import django
 
         django.setup()
+
+
+class RedisCounts:
+    """What the console sent to its private Redis, from the server's own
+    statistics (nothing in the console is wrapped, so CPU is not disturbed)."""
+
+    def __init__(self, port: int) -> None:
+        self.client = redis.Redis(port=port, socket_timeout=5)
+
+    def _read(self) -> tuple[dict[str, int], int]:
+        info = self.client.info("commandstats", "stats")
+        calls = {
+            name.removeprefix("cmdstat_"): int(row["calls"])
+            for name, row in info.items()
+            if name.startswith("cmdstat_") and isinstance(row, dict)
+        }
+        return calls, int(info["total_writes_processed"])
+
+    def __enter__(self) -> RedisCounts:
+        self.commands: dict[str, int] = {}
+        self.round_trips = 0
+        self._before = self._read()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        calls, writes = self._read()
+        before_calls, before_writes = self._before
+        self.commands = {
+            name: count - before_calls.get(name, 0)
+            for name, count in calls.items()
+            if name != "info" and count > before_calls.get(name, 0)
+        }
+        # The first INFO's own reply is written after it read the counter.
+        self.round_trips = writes - before_writes - 1
+
+    def summary(self, requests: int) -> str:
+        total = sum(self.commands.values())
+        top = sorted(self.commands.items(), key=lambda item: -item[1])[:6]
+        named = ", ".join(f"{name} {count / requests:.1f}" for name, count in top)
+        return (
+            f"redis: {self.round_trips / requests:.1f} round trips, "
+            f"{total / requests:.1f} commands ({named})"
+        )
 
 
 def cpu_per_request(request: Callable[[], int], runs: int) -> tuple[list[float], int]:
@@ -143,6 +194,7 @@ def measure(run: Profile) -> bool:
 
     for request in (html, api_page, cached, live):  # warm every code path
         cpu_per_request(request, 3)
+    counts = RedisCounts(run.ports["redis"])
     say(f"== CPU per request, {RUNS} requests each (ms)")
     say(f"  {'scenario':<8} {'mean':>6} {'p50':>6} {'p95':>6}  queries/request")
     say("  (XPC_PROFILE_SQL=1 prints the first request's statements)")
@@ -152,13 +204,15 @@ def measure(run: Profile) -> bool:
         ("cached", cached),
         ("live", live),
     ):
-        samples, queries = cpu_per_request(request, RUNS)
+        with counts:
+            samples, queries = cpu_per_request(request, RUNS)
         ordered = sorted(samples)
         say(
             f"  {name:<8} {statistics.fmean(samples) * 1000:6.2f} "
             f"{ordered[len(ordered) // 2] * 1000:6.2f} "
             f"{ordered[int(len(ordered) * 0.95)] * 1000:6.2f}  {queries / RUNS:.1f}"
         )
+        say(f"           {counts.summary(RUNS)}")
     say("  goals: cold page (html, api) <= 8 ms, cached page <= 2 ms")
     scenarios = {"html": html, "api": api_page, "cached": cached, "live": live}
     chosen = os.environ.get("XPC_PROFILE", "html")
