@@ -24,11 +24,13 @@ from interactions.forms import XPlatformAccountForm
 from interactions.models import AccountAssignment, InteractionAccess, XPlatformAccount
 from interactions.selectors import users_managed_by
 
-admin.site.site_header = "X-Platform console administration"
-admin.site.site_title = "X-Platform console admin"
-admin.site.index_title = "Accounts, users and roles"
+admin.site.site_header = gettext_lazy("X-Platform console administration")
+admin.site.site_title = gettext_lazy("X-Platform console admin")
+admin.site.index_title = gettext_lazy("Accounts, users and roles")
 
 User = get_user_model()
+# A user's dates the console records itself.
+RECORDED = ["last_login", "date_joined"]
 
 
 class ScopedAccountChoices:
@@ -59,8 +61,8 @@ class AccountAssignmentInline(ScopedAccountChoices, admin.TabularInline):  # typ
     template = "admin/edit_inline/tabular_labelled.html"
     extra = 0
     autocomplete_fields = ["user"]
-    verbose_name = "assigned user"
-    verbose_name_plural = "Users assigned to this account"
+    verbose_name = gettext_lazy("assigned user")
+    verbose_name_plural = gettext_lazy("Users assigned to this account")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AccountAssignment]:
         return admin_scope.assignment_queryset(
@@ -93,7 +95,7 @@ class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     fieldsets = [
         (None, {"fields": ["name", "slug", "is_active"]}),
         (
-            "X-Platform server",
+            gettext_lazy("X-Platform server"),
             {
                 "fields": [
                     "base_url",
@@ -107,7 +109,7 @@ class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             },
         ),
         (
-            "What agents see",
+            gettext_lazy("What agents see"),
             {
                 "fields": [
                     "variable_sets",
@@ -120,10 +122,10 @@ class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 ]
             },
         ),
-        ("Record", {"fields": ["created_at", "updated_at"]}),
+        (gettext_lazy("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
 
-    @admin.action(description="Test connection to the X-Platform")
+    @admin.action(description=gettext_lazy("Test connection to the X-Platform"))
     def test_connection(
         self, request: HttpRequest, queryset: QuerySet[XPlatformAccount]
     ) -> None:
@@ -134,14 +136,19 @@ class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             level = messages.SUCCESS if result.ok else messages.ERROR
             self.message_user(request, f"{account.name}: {result.message}", level)
 
-    @admin.display(description="Application key")
+    @admin.display(description=gettext_lazy("Application key"))
     def credentials(self, obj: XPlatformAccount) -> str:
         state = obj.credentials_state()
         if state != "set" or obj.application_key_changed_at is None:
-            return state
+            return gettext(state)
         changed = obj.application_key_changed_at.strftime("%Y-%m-%d %H:%M %Z")
         by = obj.application_key_changed_by
-        return f"set, last changed {changed}" + (f" by {by}" if by else "")
+        if by is None:
+            return gettext("set, last changed %(when)s") % {"when": changed}
+        return gettext("set, last changed %(when)s by %(user)s") % {
+            "when": changed,
+            "user": by,
+        }
 
     @admin.display(description=gettext_lazy("Circuit breakers"))
     def circuit_breakers(self, obj: XPlatformAccount) -> str:
@@ -217,10 +224,12 @@ class AccountAssignmentAdmin(ScopedAccountChoices, admin.ModelAdmin):  # type: i
 
 class UserAssignmentInline(ScopedAccountChoices, admin.TabularInline):  # type: ignore[type-arg]
     model = AccountAssignment
+    # Django's tabular inline with its headers and Delete boxes labelled.
+    template = "admin/edit_inline/tabular_labelled.html"
     extra = 0
     autocomplete_fields = ["account"]
-    verbose_name = "account"
-    verbose_name_plural = "Accounts this user may use"
+    verbose_name = gettext_lazy("account")
+    verbose_name_plural = gettext_lazy("Accounts this user may use")
 
     # An admin's own assignments are shown, not edited: removing one would
     # strand the account, adding one could only repeat what they hold.
@@ -263,7 +272,10 @@ class ConsoleUserAdmin(UserAdmin):  # type: ignore[type-arg]
         return queryset.filter(pk__in=users_managed_by(request.user).values("pk"))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        fields = list(super().get_readonly_fields(request, obj))
+        # When someone signed in and joined are facts, never edited; shown
+        # as text, not as Django's split date and time boxes (which have no
+        # labels of their own, WCAG 1.3.1 and 4.1.2).
+        fields = [*super().get_readonly_fields(request, obj), *RECORDED]
         if not request.user.is_superuser:
             # Only a superuser may make superusers or hand out single
             # permissions; staff status follows the admin role (save_related).
@@ -337,7 +349,7 @@ class ConsoleUserAdmin(UserAdmin):  # type: ignore[type-arg]
             user.is_staff = staff
             user.save(update_fields=["is_staff"])
 
-    @admin.display(description="Role")
+    @admin.display(description=gettext_lazy("Role"))
     def role(self, obj: Any) -> str:
         return ", ".join(group.name for group in obj.groups.all()) or "—"
 

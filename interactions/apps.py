@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class InteractionsConfig(AppConfig):
     name = "interactions"
-    verbose_name = "X-Platform console"
+    verbose_name = gettext_lazy("X-Platform console")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.translation import gettext, gettext_noop
+from django.conf import settings
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from interactions.fields import CredentialDecryptError
 from interactions.xplatform.errors import (
@@ -213,8 +214,13 @@ def error_kind(error: BaseException) -> str:
 def agent_message(error: BaseException) -> str:
     """What to tell an agent about a failure, in plain words, in the
     request's language: the client's and the table's fixed English
-    messages are in the catalogues (a message built with upstream detail
-    is not, and stays as it is)."""
+    messages are in the catalogues.
+
+    A client message built with detail (an HTTP status, a number of
+    seconds) is in no catalogue: English shows it as it is, any other
+    language says its class's own message instead, so an agent never reads
+    English in a Spanish or Hebrew page (docs/i18n.md). The detail stays in
+    the logs."""
     if isinstance(error, LookupFailed):
         return error.message
     failure = failure_of(error)
@@ -222,6 +228,19 @@ def agent_message(error: BaseException) -> str:
         return gettext(failure.message)
     if isinstance(error, PhotoUnavailable):
         return gettext(error.reason)
-    if isinstance(error, XPlatformError | InteractionNotFound):
-        return gettext(error.message)
+    if isinstance(error, InteractionNotFound):
+        return error.message  # said in the request's language when raised
+    if isinstance(error, XPlatformError):
+        return _client_message(error)
     return gettext(failure.message)
+
+
+def _client_message(error: XPlatformError) -> str:
+    said = gettext(error.message)
+    if said != error.message or _speaking_english():
+        return said
+    return gettext(type(error).default_message)
+
+
+def _speaking_english() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0] == "en"

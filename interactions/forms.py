@@ -74,8 +74,10 @@ class XPlatformAccountForm(forms.ModelForm):  # type: ignore[type-arg]
         required=False,
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text="Public API Service application key. Leave blank to keep the "
-        "stored key; it is never shown again.",
+        help_text=gettext_lazy(
+            "Public API Service application key. Leave blank to keep the "
+            "stored key; it is never shown again."
+        ),
     )
 
     class Meta:
@@ -99,9 +101,15 @@ class XPlatformAccountForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # What an admin types (names, URLs, IDs, variable names) keeps its
+        # own direction: a URL reads left to right, from its start, in the
+        # Hebrew admin too (docs/i18n.md, "Customer text").
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.TextInput | forms.Textarea):
+                field.widget.attrs.setdefault("dir", "auto")
         if self.instance.pk is None:
             self.fields["new_application_key"].required = True
-            self.fields["new_application_key"].help_text = (
+            self.fields["new_application_key"].help_text = gettext(
                 "Public API Service application key. Stored encrypted; never "
                 "shown again."
             )
@@ -112,8 +120,10 @@ class XPlatformAccountForm(forms.ModelForm):  # type: ignore[type-arg]
         # with a non-breaking space would otherwise fail on every call).
         if key and not _KEY.fullmatch(key):
             raise forms.ValidationError(
-                "The application key must be at most 512 printable ASCII "
-                "characters without spaces."
+                gettext(
+                    "The application key must be at most 512 printable ASCII "
+                    "characters without spaces."
+                )
             )
         return key
 

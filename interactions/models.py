@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,8 +11,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+# The validators are imported by name: migrations find them here.
+from interactions.account_values import (
+    IDENTIFIER,
+    validate_base_url,
+    validate_time_zone,
+    validate_variable_names,
+    validate_variable_sets,
+)
 from interactions.fields import CredentialDecryptError, EncryptedTextField, Secret
 from interactions.variable_labels import (
     normalise_labels,
@@ -26,44 +34,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
     from interactions.xplatform.config import AccountConfig
-
-_IDENTIFIER = r"^[A-Za-z0-9_-]{1,64}$"
-_SET_LIST = re.compile(r"^\s*[A-Za-z0-9_-]{1,64}(\s*,\s*[A-Za-z0-9_-]{1,64})*\s*$")
-
-
-def validate_base_url(value: str) -> None:
-    try:
-        normalise_base_url(value, settings.XPC_UPSTREAM_ALLOWED_HOSTS)
-    except BaseUrlError as exc:
-        raise ValidationError(str(exc), code="base_url") from None
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in available_timezones():
-        raise ValidationError(
-            "Enter an IANA time zone name such as Europe/London or America/New_York.",
-            code="time_zone",
-        )
-
-
-def validate_variable_sets(value: str) -> None:
-    if value and not _SET_LIST.match(value):
-        raise ValidationError(
-            "List variable set IDs separated by commas, for example "
-            "customerInfoSet,routingDataSet (letters, digits, - and _ only).",
-            code="variable_sets",
-        )
-
-
-def validate_variable_names(value: str) -> None:
-    if value and not _SET_LIST.match(value):
-        raise ValidationError(
-            gettext_lazy(
-                "List variable names separated by commas, for example "
-                "firstName,lastName (letters, digits, - and _ only)."
-            ),
-            code="variable_names",
-        )
 
 
 def _names(value: str) -> list[str]:
@@ -83,36 +53,41 @@ class XPlatformAccountQuerySet(QuerySet["XPlatformAccount"]):
 class XPlatformAccount(models.Model):
     """One X-Platform tenant the console reads interaction history from."""
 
-    name = models.CharField("display name", max_length=100, unique=True)
+    name = models.CharField(_("display name"), max_length=100, unique=True)
     slug = models.SlugField(
+        _("slug"),
         max_length=50,
         unique=True,
-        help_text="Short name used in links and commands, e.g. acme.",
+        help_text=_("Short name used in links and commands, e.g. acme."),
     )
     base_url = models.CharField(
-        "base URL",
+        _("base URL"),
         max_length=200,
         validators=[validate_base_url],
-        help_text="Scheme and host of the X-Platform server, e.g. "
-        "https://gointeract.io. Must be allowed by XPC_UPSTREAM_ALLOWED_HOSTS.",
+        help_text=_(
+            "Scheme and host of the X-Platform server, e.g. "
+            "https://gointeract.io. Must be allowed by XPC_UPSTREAM_ALLOWED_HOSTS."
+        ),
     )
     api_version = models.CharField(
-        "API version",
+        _("API version"),
         max_length=8,
         default="2",
-        validators=[RegexValidator(r"^v?[0-9]{1,3}$", "Enter a version such as 2.")],
+        validators=[RegexValidator(r"^v?[0-9]{1,3}$", _("Enter a version such as 2."))],
         # Sent as typed, never normalised (docs/xplatform-api.md, decision d).
-        help_text="Sent in the URL exactly as entered, for example 2.",
+        help_text=_("Sent in the URL exactly as entered, for example 2."),
     )
     account_id = models.CharField(
-        "account ID",
+        _("account ID"),
         max_length=64,
-        validators=[RegexValidator(_IDENTIFIER, "Letters, digits, - and _ only.")],
-        help_text="The tenant: sent as Tenant-Id and in the URL path.",
+        validators=[RegexValidator(IDENTIFIER, _("Letters, digits, - and _ only."))],
+        help_text=_("The tenant: sent as Tenant-Id and in the URL path."),
     )
     application_key = EncryptedTextField(
-        help_text="Public API Service application key. Stored encrypted; "
-        "never shown again.",
+        _("application key"),
+        help_text=_(
+            "Public API Service application key. Stored encrypted; never shown again."
+        ),
     )
     application_key_changed_at = models.DateTimeField(null=True, editable=False)
     application_key_changed_by = models.ForeignKey(
@@ -124,42 +99,47 @@ class XPlatformAccount(models.Model):
         related_name="+",
     )
     environment_name = models.CharField(
+        _("environment name"),
         max_length=64,
         blank=True,
         validators=[
-            RegexValidator(r"^[A-Za-z0-9_.-]*$", "Letters, digits, ., - and _.")
+            RegexValidator(r"^[A-Za-z0-9_.-]*$", _("Letters, digits, ., - and _."))
         ],
-        help_text="Sent as Environment-Name only when set (multi-environment "
-        "accounts).",
+        help_text=_(
+            "Sent as Environment-Name only when set (multi-environment accounts)."
+        ),
     )
     variable_sets = models.CharField(
+        _("variable sets"),
         max_length=500,
         blank=True,
         validators=[validate_variable_sets],
-        help_text="Comma-separated user variable set IDs agents should see, "
-        "e.g. customerInfoSet,routingDataSet.",
+        help_text=_(
+            "Comma-separated user variable set IDs agents should see, "
+            "e.g. customerInfoSet,routingDataSet."
+        ),
     )
     # Who the customer is, for the top of the interaction page: the values of
     # these variables, looked up by name in the variable sets above.
     customer_name_variables = models.CharField(
-        gettext_lazy("customer name variables"),
+        _("customer name variables"),
         max_length=300,
         blank=True,
         default="firstName,lastName",
         validators=[validate_variable_names],
-        help_text=gettext_lazy(
+        help_text=_(
             "Comma-separated variable names whose values, joined with spaces, "
             "name the customer at the top of the interaction page, e.g. "
             "firstName,lastName. Looked up in the variable sets above."
         ),
     )
     customer_id_variables = models.CharField(
-        gettext_lazy("customer ID variables"),
+        _("customer ID variables"),
         max_length=300,
         blank=True,
         default="customerId",
         validators=[validate_variable_names],
-        help_text=gettext_lazy(
+        help_text=_(
             "Comma-separated variable names that may hold the customer's ID, "
             "in order of preference, e.g. customerId,accountNumber: the first "
             "one set is shown. Looked up in the variable sets above."
@@ -169,41 +149,44 @@ class XPlatformAccount(models.Model):
     # lines rather than a table, so the labels are edited, audited and
     # tenant-scoped with the rest of the account's "what agents see".
     variable_labels = models.TextField(
-        gettext_lazy("variable labels"),
+        _("variable labels"),
         blank=True,
         default="",
         validators=[validate_variable_labels],
-        help_text=gettext_lazy(
+        help_text=_(
             'One "variableName = Readable label" a line, e.g. '
             '"callbackRequested = Callback requested". Variables without a '
             "label are shown with one read from their name."
         ),
     )
     photo_max_size = models.PositiveIntegerField(
-        "photo max size (px)",
+        _("photo max size (px)"),
         default=1600,
         validators=[MinValueValidator(64), MaxValueValidator(4096)],
-        help_text="maxSize requested for the full view of a photo.",
+        help_text=_("maxSize requested for the full view of a photo."),
     )
     legacy_photo_path_encoding = models.BooleanField(
+        _("legacy photo path encoding"),
         default=False,
-        help_text='For v7 servers: send the file name\'s last "." as "@@@@@".',
+        help_text=_('For v7 servers: send the file name\'s last "." as "@@@@@".'),
     )
     time_zone = models.CharField(
+        _("time zone"),
         max_length=64,
         default="UTC",
         validators=[validate_time_zone],
-        help_text="The account's time zone, shown beside the agent's local time.",
+        help_text=_("The account's time zone, shown beside the agent's local time."),
     )
-    is_active = models.BooleanField("active", default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = XPlatformAccountQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "X-Platform account"
+        verbose_name = _("X-Platform account")
+        verbose_name_plural = _("X-Platform accounts")
         permissions = [
             ("view_interaction", "Can look up and view interactions"),
             ("view_team_history", "Can review the team's lookup history"),
@@ -255,13 +238,15 @@ class XPlatformAccount(models.Model):
         """Plain words for the admin: set, missing, or unavailable."""
         key = self.application_key
         if not key:
-            return "not set"
+            return gettext_noop("not set")
         if isinstance(key, Secret):
             try:
                 key.reveal()
             except CredentialDecryptError:
-                return "unavailable (cannot be decrypted with the configured keys)"
-        return "set"
+                return gettext_noop(
+                    "unavailable (cannot be decrypted with the configured keys)"
+                )
+        return gettext_noop("set")
 
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
@@ -299,13 +284,17 @@ class AccountAssignment(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
         on_delete=models.CASCADE,
         related_name="account_assignments",
     )
     account = models.ForeignKey(
-        XPlatformAccount, on_delete=models.CASCADE, related_name="assignments"
+        XPlatformAccount,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -314,6 +303,8 @@ class AccountAssignment(models.Model):
             )
         ]
         ordering = ["account__name", "user__username"]
+        verbose_name = _("account assignment")
+        verbose_name_plural = _("account assignments")
 
     def __str__(self) -> str:
         return f"{self.user} → {self.account}"
@@ -362,67 +353,74 @@ class InteractionAccess(models.Model):
     """
 
     class Action(models.TextChoices):
-        SEARCH = "search", gettext_lazy("search")
-        VIEW = "view", gettext_lazy("page view")
-        REFRESH = "refresh", gettext_lazy("live refresh")
-        PHOTO = "photo", gettext_lazy("photo")
-        LIST = "list", gettext_lazy("list")
-        EXPORT = "export", gettext_lazy("export")
+        SEARCH = "search", _("search")
+        VIEW = "view", _("page view")
+        REFRESH = "refresh", _("live refresh")
+        PHOTO = "photo", _("photo")
+        LIST = "list", _("list")
+        EXPORT = "export", _("export")
 
     class Outcome(models.TextChoices):
-        FOUND = "found", gettext_lazy("found")
-        CANDIDATES = "candidates", gettext_lazy("several matches")
-        NOT_FOUND = "not_found", gettext_lazy("not found")
-        DENIED = "denied", gettext_lazy("denied")
-        INVALID = "invalid", gettext_lazy("invalid input")
-        UPSTREAM_ERROR = "upstream_error", gettext_lazy("upstream error")
+        FOUND = "found", _("found")
+        CANDIDATES = "candidates", _("several matches")
+        NOT_FOUND = "not_found", _("not found")
+        DENIED = "denied", _("denied")
+        INVALID = "invalid", _("invalid input")
+        UPSTREAM_ERROR = "upstream_error", _("upstream error")
 
     class Source(models.TextChoices):
         """Where an access came from."""
 
-        PAGE = "page", gettext_lazy("console page")
-        API = "api", gettext_lazy("JSON API")
-        THUMB = "thumb", gettext_lazy("thumbnail")
-        FULL = "full", gettext_lazy("full-size photo")
-        SNAPSHOT = "snapshot", gettext_lazy("stored snapshot")
-        REVIEW = "review", gettext_lazy("supervisor review")
+        PAGE = "page", _("console page")
+        API = "api", _("JSON API")
+        THUMB = "thumb", _("thumbnail")
+        FULL = "full", _("full-size photo")
+        SNAPSHOT = "snapshot", _("stored snapshot")
+        REVIEW = "review", _("supervisor review")
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="interaction_accesses",
     )
-    username = models.CharField(max_length=150)
-    role = models.CharField(max_length=20)
+    username = models.CharField(_("user name"), max_length=150)
+    role = models.CharField(_("role"), max_length=20)
     account = models.ForeignKey(
         XPlatformAccount,
+        verbose_name=_("account"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="accesses",
     )
-    account_slug = models.CharField(max_length=50, blank=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    error_kind = models.CharField(max_length=30, blank=True)
-    search_kind = models.CharField(max_length=20, blank=True)
-    query_masked = models.CharField(max_length=120, blank=True)
-    interaction_id = models.CharField(max_length=64, blank=True, db_index=True)
-    flow_name = models.CharField(max_length=200, blank=True)
-    has_photos = models.BooleanField(null=True)
-    source = models.CharField(
-        max_length=20, choices=Source.choices, default=Source.PAGE
+    account_slug = models.CharField(_("account slug"), max_length=50, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    error_kind = models.CharField(_("error kind"), max_length=30, blank=True)
+    search_kind = models.CharField(_("search kind"), max_length=20, blank=True)
+    query_masked = models.CharField(_("query (masked)"), max_length=120, blank=True)
+    interaction_id = models.CharField(
+        _("interaction ID"), max_length=64, blank=True, db_index=True
     )
-    duration_ms = models.PositiveIntegerField(default=0)
-    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    flow_name = models.CharField(_("flow name"), max_length=200, blank=True)
+    has_photos = models.BooleanField(_("has photos"), null=True)
+    source = models.CharField(
+        _("source"),
+        max_length=20,
+        choices=Source.choices,
+        default=Source.PAGE,
+    )
+    duration_ms = models.PositiveIntegerField(_("time taken (ms)"), default=0)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
 
     objects = InteractionAccessQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "interaction access"
-        verbose_name_plural = "interaction accesses"
+        verbose_name = _("interaction access")
+        verbose_name_plural = _("interaction accesses")
         indexes = [
             models.Index(fields=["account", "-created_at"], name="access_account_time"),
             models.Index(fields=["user", "-created_at"], name="access_user_time"),
@@ -514,7 +512,8 @@ class InteractionSnapshot(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "interaction snapshot"
+        verbose_name = _("interaction snapshot")
+        verbose_name_plural = _("interaction snapshots")
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "interaction_id", "content_hash"],
@@ -558,7 +557,8 @@ class SnapshotPhoto(models.Model):
 
     class Meta:
         ordering = ["step_number", "key"]
-        verbose_name = "snapshot photo"
+        verbose_name = _("snapshot photo")
+        verbose_name_plural = _("snapshot photos")
         constraints = [
             models.UniqueConstraint(
                 fields=["snapshot", "key"], name="unique_snapshot_photo"

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from interactions import breakers, images, metrics, shared_flight
 from interactions.caller_query import Method, parse_query
@@ -280,8 +281,10 @@ def _attempt_call(
             except InvalidValue:
                 # Upstream data, not the agent's typing (R-URL-01).
                 raise XPlatformResponseError(
-                    "The X-Platform server named an interaction ID the console "
-                    "cannot use."
+                    gettext_noop(
+                        "The X-Platform server named an interaction ID the "
+                        "console cannot use."
+                    )
                 ) from None
 
         return by_dnid

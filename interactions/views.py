@@ -123,7 +123,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return _home(request, form, status=400)
     except AccountUnavailable as exc:
         # The console cannot use its own stored key: its failure, a 503.
-        return _home(request, form, status=503, lookup_error=exc.message)
+        return _home(request, form, status=503, lookup_error=agent_message(exc))
     except (XPlatformError, LookupFailed) as exc:
         # The page worked: the upstream failure is in it (issue 10).
         return _home(request, form, lookup_error=agent_message(exc))
@@ -267,7 +267,7 @@ def detail(request: HttpRequest, slug: str, unique_id: str) -> HttpResponse:
         return render(
             request,
             "interactions/unavailable.html",
-            {**context, "error": exc.message},
+            {**context, "error": agent_message(exc)},
             status=503,
         )
     except InteractionNotFound:
@@ -296,7 +296,7 @@ def live(request: HttpRequest, slug: str, unique_id: str) -> JsonResponse:
     except InteractionNotFound as exc:
         return JsonResponse({"error": exc.message}, status=404)
     except AccountUnavailable as exc:
-        return JsonResponse({"error": exc.message}, status=503)
+        return JsonResponse({"error": agent_message(exc)}, status=503)
     return JsonResponse(_live_body(request, account, _console_page(request, page)))
 
 

@@ -8,8 +8,35 @@ from __future__ import annotations
 from axes.apps import AppConfig as AxesConfig
 from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django_otp.plugins.otp_static.apps import DefaultConfig as StaticConfig
 from django_otp.plugins.otp_totp.apps import DefaultConfig as TotpConfig
+
+# Words the admin shows that its packages' own catalogues lack in Spanish or
+# Hebrew: Django 5.2's new headers of the admin index, and django-auditlog's
+# and django-axes's names (neither package has Hebrew). Marked here, so the
+# console's catalogues (LOCALE_PATHS, read before any app's) say them.
+THEIR_WORDS = (
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("Audit log"),
+    gettext_noop("Audit log: %s"),
+    gettext_noop("Changes"),
+    gettext_noop("Created"),
+    gettext_noop("Resource"),
+    gettext_noop("Resource Type"),
+    gettext_noop("Correlation ID"),
+    gettext_noop("Click to filter by records with this correlation id"),
+    gettext_noop("create"),
+    gettext_noop("update"),
+    gettext_noop("delete"),
+    gettext_noop("access"),
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+)
 
 
 class ConsoleAdminConfig(AdminConfig):

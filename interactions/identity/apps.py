@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class IdentityConfig(AppConfig):
     name = "interactions.identity"
     label = "identity"
-    verbose_name = "Sign-in and API access"
+    verbose_name = gettext_lazy("Sign-in and API access")
 
     def ready(self) -> None:
         from axes.signals import user_locked_out

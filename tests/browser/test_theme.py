@@ -1,9 +1,9 @@
-"""Themes and print in a real browser (issue 14): every console and admin
-page state with no axe-core violation in light and dark, chosen by the
-system (Playwright's color_scheme, the person on Auto) or by the toggle, at
-1280 and 420 px; the choice follows the person to another browser; the
-focus ring keeps 3:1 in dark; the interaction page prints as one document
-with no controls and every folded part open."""
+"""Themes and print in a real browser (issue 14): every console, error and
+admin page state with no axe-core violation in light and dark, chosen by the
+system (Playwright's color_scheme, the person on Auto) or by the toggle, and
+in Hebrew, at 1280 and 420 px; the choice follows the person to another
+browser; the focus ring keeps 3:1 in dark; the interaction page prints as
+one document with no controls and every folded part open."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from auditlog.models import LogEntry
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.urls import reverse
 
-from interactions.models import AccountAssignment, InteractionSnapshot
+from interactions import ratelimit, services
+from interactions.admin_audit import log_entries_for
+from interactions.models import AccountAssignment, InteractionSnapshot, XPlatformAccount
 from interactions.simulator.data import (
     LEADING_ZERO_UNIQUE_ID,
     LIVE_UNIQUE_ID,
@@ -189,17 +193,76 @@ def test_review_pages_have_no_axe_violation(
 
 @pytest.mark.parametrize("viewport", WIDTHS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_sign_in_pages_follow_the_system(open_session, roles, scheme, viewport):
-    session = open_session(viewport=viewport, color_scheme=scheme)
+@pytest.mark.parametrize("locale", ["en-US", "he-IL"])
+def test_sign_in_pages_follow_the_system(open_session, roles, scheme, viewport, locale):
+    session = open_session(viewport=viewport, color_scheme=scheme, locale=locale)
     page = session.new_page()
     background = DARK_BG if scheme == "dark" else LIGHT_BG
+    # The admin sign-in's body: Django's --darkened-bg of each theme.
+    admin_background = "rgb(33, 33, 33)" if scheme == "dark" else "rgb(248, 248, 248)"
+    direction = "rtl" if locale == "he-IL" else "ltr"
     found: list[str] = []
     page.goto(session.url(reverse("login")))
-    found += _check(page, ("", None, background, "en-US"), "console sign-in")
+    found += _check(page, ("", None, background, locale), "console sign-in")
     page.goto(session.url(reverse("admin:login")))
     assert page.evaluate("document.documentElement.dataset.theme") == "auto"
+    assert page.evaluate("document.documentElement.dir") == direction
+    assert page.evaluate(BODY_BG) == admin_background
     found += [f"admin sign-in: {line}" for line in axe_violations(page)]
     assert found == [], "\n".join(found)
+    assert session.problems.messages == []
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("theme", THEMES_AND_HEBREW)
+def test_error_pages_have_no_axe_violation(
+    agent, home, open_session, settings, monkeypatch, theme, viewport
+):
+    """Each error page as an agent meets it: a missing page and interaction,
+    a stale form, the rate limit, a server error, an account whose key the
+    console cannot use."""
+    session, page = _themed(open_session, agent, theme, viewport)
+    found: list[str] = []
+
+    def check(state: str, status: int, response: Any) -> None:
+        assert response.status == status, state
+        found.extend(_check(page, theme, state))
+
+    check("not found", 404, page.goto(session.url("/no-such-page")))
+    check("no such interaction", 404, page.goto(session.url(detail_path("9999999"))))
+
+    page.goto(session.url("/"))
+    page.locator("#id_query").fill("959595")
+    # Signed in again in another tab: the form's token is no longer the one.
+    session.context.add_cookies(
+        [{"name": "csrftoken", "value": "x" * 32, "url": session.base_url}]
+    )
+    with page.expect_response(lambda r: r.url.endswith("/lookup")) as answer:
+        page.locator(".lookup-form button[type=submit]").click()
+    check("stale form", 403, answer.value)
+
+    settings.XPC_RATE_LIMIT_INTERACTION = 1
+    page.goto(session.url(detail_path(LEADING_ZERO_UNIQUE_ID)))
+    check("rate limited", 429, page.goto(session.url(detail_path("9999999"))))
+    settings.XPC_RATE_LIMIT_INTERACTION = 120
+    cache.clear()
+    ratelimit.reset_local_counters()
+
+    def fails(**_: Any) -> None:
+        raise RuntimeError("a bug")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "interaction_open", fails)
+        response = page.goto(session.url(detail_path(LEADING_ZERO_UNIQUE_ID)))
+    # The 500 page stands alone (no session, no theme): axe only.
+    assert response.status == 500
+    found += [f"server error: {line}" for line in axe_violations(page)]
+
+    XPlatformAccount.objects.filter(pk=home.pk).update(application_key="acme\u00a0key")
+    check("unavailable", 503, page.goto(session.url(detail_path("040100714"))))
+    assert found == [], "\n".join(found)
+    # Only the browser's notes of the error statuses themselves.
+    assert [m for m in session.problems.messages if "status of" not in m] == []
 
 
 def _admin_session(
@@ -226,10 +289,35 @@ ADMIN_DARK_BG = "rgb(18, 18, 18)"
 ADMIN_LIGHT_BG = "rgb(255, 255, 255)"
 
 
+def _admin_states(admin_user: Any, home: Any, agent: Any) -> list[tuple[str, str]]:
+    """The admin pages checked: lists, change forms, the audit log."""
+    entry = log_entries_for(admin_user, LogEntry.objects.all()).latest("pk")
+    account = home.pk
+    return [
+        ("index", reverse("admin:index")),
+        ("accounts", reverse("admin:interactions_xplatformaccount_changelist")),
+        (
+            "account",
+            reverse("admin:interactions_xplatformaccount_change", args=[account]),
+        ),
+        ("new account", reverse("admin:interactions_xplatformaccount_add")),
+        (
+            "account history",
+            reverse("admin:interactions_xplatformaccount_history", args=[account]),
+        ),
+        ("access log", reverse("admin:interactions_interactionaccess_changelist")),
+        ("users", reverse("admin:auth_user_changelist")),
+        ("user", reverse("admin:auth_user_change", args=[agent.pk])),
+        ("own user", reverse("admin:auth_user_change", args=[admin_user.pk])),
+        ("audit log", reverse("admin:auditlog_logentry_changelist")),
+        ("audit entry", reverse("admin:auditlog_logentry_change", args=[entry.pk])),
+    ]
+
+
 @pytest.mark.parametrize("viewport", WIDTHS)
 @pytest.mark.parametrize("theme", THEMES_AND_HEBREW)
 def test_admin_pages_have_no_axe_violation(
-    admin_user, home, open_session, theme, viewport
+    admin_user, agent, home, open_session, theme, viewport
 ):
     scheme, choice, background, locale = theme
     session = _admin_session(
@@ -240,22 +328,16 @@ def test_admin_pages_have_no_axe_violation(
     if choice is not None:
         _choose(page, choice)
     want = ADMIN_DARK_BG if background == DARK_BG else ADMIN_LIGHT_BG
+    language = locale.split("-")[0]
     found: list[str] = []
-    for state, path in [
-        ("index", reverse("admin:index")),
-        ("accounts", reverse("admin:interactions_xplatformaccount_changelist")),
-        (
-            "account",
-            reverse("admin:interactions_xplatformaccount_change", args=[home.pk]),
-        ),
-        ("new account", reverse("admin:interactions_xplatformaccount_add")),
-        ("access log", reverse("admin:interactions_interactionaccess_changelist")),
-        ("users", reverse("admin:auth_user_changelist")),
-    ]:
+    for state, path in _admin_states(admin_user, home, agent):
         page.goto(session.url(path))
         assert page.evaluate(BODY_BG) == want, state
+        assert page.evaluate("document.documentElement.lang") == language, state
         found += [f"{state}: {line}" for line in axe_violations(page)]
     assert found == [], "\n".join(found)
+    # Not one Content Security Policy report, console error or script error.
+    assert session.problems.messages == []
 
 
 def test_the_choice_follows_the_person_to_another_browser(agent, home, open_session):
