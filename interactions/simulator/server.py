@@ -45,6 +45,7 @@ import socket
 import socketserver
 import struct
 import threading
+import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
@@ -67,6 +68,8 @@ _SOCKET_TIMEOUT = 60.0
 # (connectionTimeout 20 s in its server.xml), the server the X-Platform's
 # headers name (J-PH).
 KEEP_ALIVE_TIMEOUT = 20.0
+# How long shutdown() waits for the open connections to end.
+_SHUTDOWN_WAIT = 1.0
 # Unread request body bytes that are read and dropped to keep a connection.
 _DRAIN_LIMIT = 64 * 1024
 
@@ -385,6 +388,12 @@ class SimulatorServer:
         self._server.close_connections()
         self._server.server_close()
         self._thread.join(timeout=5)
+        # Idle connections end within moments; waiting for them means a
+        # client finds its kept connection closed as soon as this returns
+        # (a busy one may finish its answer later, on its own thread).
+        ends = time.monotonic() + _SHUTDOWN_WAIT
+        while self._server.open_connections and time.monotonic() < ends:
+            time.sleep(0.005)
 
     def __enter__(self) -> SimulatorServer:
         return self
