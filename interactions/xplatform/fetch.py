@@ -68,6 +68,9 @@ _CHUNK_SIZE: Final = 64 * 1024
 # 5.5); only this much is read from them.
 _ERROR_BODY_BYTES: Final = 16 * 1024
 _BAD_REQUEST_DETAIL_CHARS: Final = 200
+# How long an error body the call does not need may take to arrive and still
+# be read, so its connection is kept.
+_SKIP_SECONDS: Final = 0.1
 _RETRY_STATUSES: Final = frozenset({502, 503, 504})
 # What requests sent: gzip and deflate (and br or zstd when their decoders
 # are installed); urllib3 decodes them, and the body reader counts the
@@ -294,8 +297,11 @@ class Fetcher:
         connection can carry the next call instead of being closed."""
         length = response.headers.get("Content-Length", "").strip()
         if length.isdigit() and int(length) <= _ERROR_BODY_BYTES:
+            # Only a body that is there at once: the error is known, and a
+            # slow body is not worth waiting for (its connection is closed).
+            soon = min(deadline, time.monotonic() + _SKIP_SECONDS)
             with contextlib.suppress(XPlatformError):
-                self._read_body(response, deadline, _ERROR_BODY_BYTES, truncate=True)
+                self._read_body(response, soon, _ERROR_BODY_BYTES, truncate=True)
 
     def _backoff(self, attempt: int, retry_after: str | None) -> float:
         """urllib3's schedule: no wait before the first retry, then

@@ -19,7 +19,11 @@ import pytest
 from interactions.xplatform import transport
 from interactions.xplatform.client import XPlatformClient
 from interactions.xplatform.config import AccountConfig, CallerAttribute, CallPolicy
-from interactions.xplatform.errors import XPlatformError, XPlatformUnavailable
+from interactions.xplatform.errors import (
+    XPlatformError,
+    XPlatformNotFound,
+    XPlatformUnavailable,
+)
 from tests.xplatform.upstream import (
     JSON_CAP,
     KEY,
@@ -237,3 +241,24 @@ def test_a_body_still_on_its_way_is_never_read_as_the_next_answer(upstream):
     with pytest.raises(XPlatformError):
         lookup(client)
     assert lookup(client) == ("040100713",)
+
+
+def test_a_slow_error_body_is_not_waited_for(upstream):
+    # A 404 is known from its status line: its body is read only when it is
+    # there at once (to keep the connection), never waited for.
+    def slow_404(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(404)
+        h.send_header("Content-Length", "25")
+        h.end_headers()
+        h.wfile.flush()
+        time.sleep(1.0)
+        h.wfile.write(b"interaction was not found")
+
+    upstream.script = [slow_404]
+    client = make_client(upstream, policy=no_retry_policy())
+    started = time.monotonic()
+    with pytest.raises(XPlatformNotFound):
+        client.full_flow("040100713")
+    assert time.monotonic() - started < 0.5
+    assert lookup(client) == ("040100713",)
+    assert len(upstream.connections) == 2
