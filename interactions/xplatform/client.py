@@ -2,7 +2,7 @@
 
 ``XPlatformClient`` calls the five Interaction History methods for one
 account and returns the dataclasses of ``schemas``; ``get_client`` and
-``clear_clients`` keep one shared client (and pooled session) per account
+``clear_clients`` keep one shared client (and connection pool) per account
 and call policy. ``XPlatformClient._get`` is the one place that applies the
 call policy (docs/security.md R-HTTP-01): it re-checks the base URL, asks
 the circuit breaker (``breaker``) and runs the GET through
@@ -17,7 +17,7 @@ import enum
 import logging
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from .breaker import Admission, Breaker, Group, breaker_for, clear_breakers, group_of
 from .bulkhead import bulkhead_for, clear_bulkheads, slot_held
@@ -43,7 +43,7 @@ from .schemas import (
     VariableSet,
     parse_json_body,
 )
-from .transport import build_session
+from .transport import Pool, build_pool
 from .urls import PhotoPath, build_upstream_url, wider_search_query
 from .validators import (
     InvalidValue,
@@ -54,9 +54,6 @@ from .validators import (
     validate_unique_id,
     validate_variable_set_id,
 )
-
-if TYPE_CHECKING:
-    import requests
 
 __all__ = [
     "ConnectionCheck",
@@ -102,7 +99,7 @@ _clients: dict[tuple[AccountConfig, CallPolicy], XPlatformClient] = {}
 
 
 def get_client(account: AccountConfig) -> XPlatformClient:
-    """Return the shared client (and pooled session) for an account.
+    """Return the shared client (and connection pool) for an account.
 
     Reads ``CallPolicy.from_settings()`` on every call, so changed settings
     give a new client.
@@ -117,7 +114,7 @@ def get_client(account: AccountConfig) -> XPlatformClient:
 
 
 def clear_clients() -> None:
-    """Close every pooled session and forget all clients and breakers (tests)."""
+    """Close every connection pool and forget all clients and breakers (tests)."""
     with _registry_lock:
         clients = list(_clients.values())
         _clients.clear()
@@ -138,12 +135,15 @@ class XPlatformClient:
         account: AccountConfig,
         *,
         policy: CallPolicy,
-        session: requests.Session | None = None,
     ) -> None:
         self.account = account
         self.policy = policy
-        self._session = build_session(account.base_url, policy, session)
-        self._fetcher = Fetcher(account, policy, self._session)
+        try:
+            self._pool: Pool | None = build_pool(account.base_url, policy)
+        except ValueError:
+            # Not an http(s) URL: _check_base_url refuses every call first.
+            self._pool = None
+        self._fetcher = Fetcher(account, policy, self._pool)
         # The account's concurrent-call slots (``bulkhead``).
         self.bulkhead = bulkhead_for(account, policy.per_account)
 
@@ -155,7 +155,8 @@ class XPlatformClient:
 
     def close(self) -> None:
         """Close the pooled connections."""
-        self._session.close()
+        if self._pool is not None:
+            self._pool.close()
 
     def breakers(self) -> tuple[Breaker, ...]:
         """The account's breakers, one per method group (``breaker.ReadAhead``)."""

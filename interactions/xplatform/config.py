@@ -74,6 +74,11 @@ class CallPolicy:
     max_json_bytes: int = 2 * 1024 * 1024
     max_image_bytes: int = 15 * 1024 * 1024
     pool_size: int = 16
+    # Seconds a pooled connection may stay unused and still be reused: below
+    # the idle timeouts of servers and load balancers (Apache's 5 s is the
+    # shortest common one), so a request never goes out on a connection the
+    # other end is closing.
+    idle_timeout: float = 4.0
     # Concurrent upstream calls one account may have running (bulkhead).
     per_account: int = 6
     allowed_hosts: tuple[str, ...] = (".gointeract.io",)

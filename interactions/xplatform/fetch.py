@@ -1,17 +1,21 @@
 """One GET to the X-Platform under the call policy.
 
-One of the few modules allowed to import ``requests`` (docs/docs/architecture.md,
-docs/security.md R-HTTP-01). ``Fetcher.fetch`` runs a single call: GET
+One of the two modules that speak HTTP (with ``transport``;
+docs/architecture.md, docs/security.md R-HTTP-01). ``Fetcher.fetch`` runs a
+single call on the account's urllib3 pool: GET only, to the account's host
 only, connect and read timeouts, an overall wall-clock deadline, no
 redirects, bounded retries (R-HTTP-01, R-HTTP-02), size caps (R-HTTP-05),
 and the mapping of every HTTP outcome to an ``XPlatformError`` (R-HTTP-06).
-It returns an ``Answer`` for a 200. The base-URL check and the circuit
-breaker wrap it in ``client.XPlatformClient._get``; the connections it uses
-come from ``transport``.
+It returns an ``Answer`` for a 200. A connection goes back to the pool only
+after an answer read to its end; any other ends with the connection closed,
+so nothing half-read is ever reused. The base-URL check and the circuit
+breaker wrap it in ``client.XPlatformClient._get``; the connections come
+from ``transport``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import time
@@ -19,8 +23,17 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
-import requests
 import urllib3
+from urllib3.connectionpool import HTTPConnectionPool
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    EmptyPoolError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    SSLError,
+)
+from urllib3.response import BaseHTTPResponse
 
 from .config import AccountConfig, CallPolicy
 from .context import current_deadline, current_request_id
@@ -41,12 +54,11 @@ from .schemas import parse_json_body
 from .transport import (
     PeerRefused,
     call_deadline,
-    is_connect_failure,
     retry_after_seconds,
     set_read_timeout,
 )
 
-__all__ = ["USER_AGENT", "Answer", "Fetcher", "format_seconds"]
+__all__ = ["USER_AGENT", "Answer", "Fetcher", "format_seconds", "request_target"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +68,16 @@ _CHUNK_SIZE: Final = 64 * 1024
 # 5.5); only this much is read from them.
 _ERROR_BODY_BYTES: Final = 16 * 1024
 _BAD_REQUEST_DETAIL_CHARS: Final = 200
+# How long an error body the call does not need may take to arrive and still
+# be read, so its connection is kept.
+_SKIP_SECONDS: Final = 0.1
 _RETRY_STATUSES: Final = frozenset({502, 503, 504})
+# What requests sent: gzip and deflate (and br or zstd when their decoders
+# are installed); urllib3 decodes them, and the body reader counts the
+# decoded bytes (gzip bombs).
+_ACCEPT_ENCODING: Final = urllib3.util.make_headers(accept_encoding=True)[
+    "accept-encoding"
+]
 
 
 @dataclass(frozen=True)
@@ -73,15 +94,24 @@ def format_seconds(value: float) -> str:
     return f"{value:g}"
 
 
+def request_target(url: str) -> str:
+    """The path and query of ``url``: what the request line carries."""
+    parts = urlsplit(url)
+    return f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
+
+
 class Fetcher:
-    """Runs GET requests for one account over its pooled session."""
+    """Runs GET requests for one account over its pooled connections."""
 
     def __init__(
-        self, account: AccountConfig, policy: CallPolicy, session: requests.Session
+        self,
+        account: AccountConfig,
+        policy: CallPolicy,
+        pool: HTTPConnectionPool | None,
     ) -> None:
         self.account = account
         self.policy = policy
-        self.session = session
+        self.pool = pool
         self.host = urlsplit(account.base_url).hostname or "?"
 
     def _headers(self, accept: str) -> dict[str, str]:
@@ -91,6 +121,7 @@ class Fetcher:
             "Application-Key": self.account.application_key,
             "Accept": accept,
             "User-Agent": USER_AGENT,
+            "Accept-Encoding": _ACCEPT_ENCODING,
         }
         # Sent only when configured (decision d, Z-PH).
         if self.account.environment_name:
@@ -122,6 +153,15 @@ class Fetcher:
         client logs it once at the end). Raises XPlatformError subclasses
         for every other outcome.
         """
+        if self.pool is None or not self.pool.is_same_host(url):
+            # The pool holds connections to the account's host only (none for
+            # a base URL that is not http(s)); urls.py builds every URL from
+            # the base URL, so this is a bug, not input.
+            logger.warning("X-Platform %s %s: URL of another host", self.host, endpoint)
+            raise XPlatformUnavailable(
+                gettext_noop("The X-Platform server could not be called.")
+            )
+        target = request_target(url)
         policy = self.policy
         deadline = time.monotonic() + policy.deadline
         # The request's deadline cuts the call's own: a call that waited for
@@ -141,48 +181,59 @@ class Fetcher:
             retry_after: str | None = None
             with call_deadline(deadline):
                 try:
-                    response = self.session.get(
-                        url,
+                    response = self.pool.urlopen(
+                        "GET",
+                        target,
                         headers=self._headers(accept),
-                        timeout=(
-                            min(policy.connect_timeout, remaining),
-                            min(policy.read_timeout, remaining),
+                        timeout=urllib3.Timeout(
+                            connect=min(policy.connect_timeout, remaining),
+                            read=min(policy.read_timeout, remaining),
                         ),
-                        allow_redirects=False,
-                        stream=True,
-                        verify=True,
+                        # Never followed: the Application-Key would go to
+                        # the new host (R-SSRF-02); _answer refuses it.
+                        redirect=False,
+                        # Retries run here, under the deadline (R-HTTP-02).
+                        retries=False,
+                        assert_same_host=False,
+                        # The body is read by _read_body, under the caps.
+                        preload_content=False,
+                        decode_content=False,
+                        release_conn=False,
                     )
-                except requests.ConnectTimeout:
+                except PeerRefused:
+                    raise XPlatformUnavailable(
+                        gettext_noop("The X-Platform address is not allowed.")
+                    ) from None
+                except NewConnectionError:
+                    # No connection was made (refused, unresolvable), so a
+                    # retry cannot duplicate a request.
+                    retry_error = XPlatformUnavailable(
+                        gettext_noop("The X-Platform server could not be reached.")
+                    )
+                except ConnectTimeoutError:
                     retry_error = XPlatformTimeout(
                         "The X-Platform server did not accept the connection within "
                         f"{format_seconds(policy.connect_timeout)} s."
                     )
-                except requests.ReadTimeout:
+                except ReadTimeoutError:
                     # Not retried: the request may be running upstream (R-HTTP-02).
                     raise self._read_timeout_error(deadline) from None
-                except requests.exceptions.SSLError:
+                except SSLError:
                     raise XPlatformUnavailable(
                         gettext_noop(
                             "A secure connection to the X-Platform server could not be "
                             "established."
                         )
                     ) from None
-                except requests.ConnectionError as exc:
-                    if not is_connect_failure(exc):
-                        raise XPlatformUnavailable(
-                            gettext_noop(
-                                "The connection to the X-Platform server was "
-                                "interrupted."
-                            )
-                        ) from None
-                    retry_error = XPlatformUnavailable(
-                        gettext_noop("The X-Platform server could not be reached.")
-                    )
-                except PeerRefused:
+                except ProtocolError:
+                    # The request went out and the connection broke (reset,
+                    # closed without an answer): not retried (R-HTTP-02).
                     raise XPlatformUnavailable(
-                        gettext_noop("The X-Platform address is not allowed.")
+                        gettext_noop(
+                            "The connection to the X-Platform server was interrupted."
+                        )
                     ) from None
-                except urllib3.exceptions.EmptyPoolError:
+                except EmptyPoolError:
                     # Every pooled connection stayed busy until the deadline.
                     raise XPlatformUnavailable(
                         gettext_noop(
@@ -190,7 +241,7 @@ class Fetcher:
                             "try again shortly."
                         )
                     ) from None
-                except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+                except (urllib3.exceptions.HTTPError, OSError) as exc:
                     logger.warning(
                         "X-Platform %s %s failed: %s",
                         self.host,
@@ -201,22 +252,19 @@ class Fetcher:
                         gettext_noop("The X-Platform server could not be called.")
                     ) from None
                 else:
-                    status = response.status_code
+                    status = response.status
                     if call is not None:
                         call.status = status
-                    if status not in _RETRY_STATUSES:
-                        try:
+                    try:
+                        if status not in _RETRY_STATUSES:
                             return self._answer(
-                                endpoint,
-                                response,
-                                deadline,
-                                max_bytes,
-                                not_found,
+                                endpoint, response, deadline, max_bytes, not_found
                             )
-                        finally:
-                            response.close()
-                    retry_after = response.headers.get("Retry-After")
-                    response.close()
+                        retry_after = response.headers.get("Retry-After")
+                    finally:
+                        if status != 200:
+                            self._skip_short_body(response, deadline)
+                        self._release(response)
                     retry_error = XPlatformUnavailable(
                         f"The X-Platform server reported an error (HTTP {status}); "
                         "try again shortly.",
@@ -236,6 +284,24 @@ class Fetcher:
                 delay,
             )
             time.sleep(delay)
+
+    @staticmethod
+    def _release(response: BaseHTTPResponse) -> None:
+        """Give the connection back: kept if its answer was read to the end
+        (urllib3 released it then), closed otherwise."""
+        response.close()
+        response.release_conn()
+
+    def _skip_short_body(self, response: BaseHTTPResponse, deadline: float) -> None:
+        """Read what is left of a short error body (a 404's, a 503's), so the
+        connection can carry the next call instead of being closed."""
+        length = response.headers.get("Content-Length", "").strip()
+        if length.isdigit() and int(length) <= _ERROR_BODY_BYTES:
+            # Only a body that is there at once: the error is known, and a
+            # slow body is not worth waiting for (its connection is closed).
+            soon = min(deadline, time.monotonic() + _SKIP_SECONDS)
+            with contextlib.suppress(XPlatformError):
+                self._read_body(response, soon, _ERROR_BODY_BYTES, truncate=True)
 
     def _backoff(self, attempt: int, retry_after: str | None) -> float:
         """urllib3's schedule: no wait before the first retry, then
@@ -270,18 +336,18 @@ class Fetcher:
     def _answer(
         self,
         endpoint: str,
-        response: requests.Response,
+        response: BaseHTTPResponse,
         deadline: float,
         max_bytes: int,
         not_found: str | None,
     ) -> Answer:
-        status = response.status_code
+        status = response.status
         content_type = response.headers.get("Content-Type")
         if status == 200:
             body = self._read_body(response, deadline, max_bytes, truncate=False)
             return Answer(status, content_type, body)
         if 300 <= status < 400:
-            # Never followed: requests would resend Application-Key to the new
+            # Never followed: following would send the Application-Key to the new
             # host (R-SSRF-02).
             logger.warning(
                 "X-Platform %s %s answered HTTP %s with Location %r; not followed",
@@ -323,7 +389,7 @@ class Fetcher:
             f"The X-Platform server gave an unexpected answer (HTTP {status}).", status
         )
 
-    def _error_text(self, response: requests.Response, deadline: float) -> str:
+    def _error_text(self, response: BaseHTTPResponse, deadline: float) -> str:
         try:
             body = self._read_body(response, deadline, _ERROR_BODY_BYTES, truncate=True)
         except XPlatformError:
@@ -331,7 +397,7 @@ class Fetcher:
         return self._scrub(body.decode("utf-8", errors="replace"))
 
     def _auth_error(
-        self, response: requests.Response, deadline: float
+        self, response: BaseHTTPResponse, deadline: float
     ) -> XPlatformAuthError:
         reason = response.headers.get("Unauthenticated-Reason")
         code = upstream_message = None
@@ -351,13 +417,13 @@ class Fetcher:
             "reason %s)",
             self.host,
             self.account.account_id,
-            response.status_code,
+            response.status,
             code,
             self._scrub(reason or "")[:200],
         )
         return XPlatformAuthError(
             "The X-Platform server rejected the stored credentials.",
-            response.status_code,
+            response.status,
             code=code,
             upstream_message=upstream_message,
             reason=self._scrub(reason)[:200] if reason is not None else None,
@@ -365,7 +431,7 @@ class Fetcher:
 
     def _read_body(
         self,
-        response: requests.Response,
+        response: BaseHTTPResponse,
         deadline: float,
         max_bytes: int,
         *,
@@ -373,24 +439,24 @@ class Fetcher:
     ) -> bytes:
         """Read the body under the deadline and the size cap (R-HTTP-01, -05).
 
-        ``read1`` returns as soon as some data has arrived; ``iter_content``
+        ``read1`` returns as soon as some data has arrived; ``read(64 KiB)``
         on a body with a Content-Length blocks until 64 KiB or the end, so a
         server trickling one byte at a time would never meet the deadline
-        check. Decompressed bytes are counted, which stops gzip bombs.
+        check. Decompressed bytes are counted, which stops gzip bombs. Read
+        to its end, the answer gives its connection back to the pool.
         """
         length = response.headers.get("Content-Length", "")
         if not truncate and length.strip().isdigit() and int(length) > max_bytes:
             raise self._too_large(max_bytes)
-        raw = response.raw
         chunks: list[bytes] = []
         total = 0
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise self._deadline_error(deadline)
-            set_read_timeout(raw, min(self.policy.read_timeout, remaining))
+            set_read_timeout(response, min(self.policy.read_timeout, remaining))
             try:
-                chunk = raw.read1(_CHUNK_SIZE, decode_content=True)
+                chunk = response.read1(_CHUNK_SIZE, decode_content=True)
             except urllib3.exceptions.ReadTimeoutError:
                 raise self._read_timeout_error(deadline) from None
             except urllib3.exceptions.DecodeError:

@@ -1,16 +1,26 @@
-"""HTTP plumbing under the X-Platform client: guarded connections and sessions.
+"""HTTP plumbing under the X-Platform client: the guarded connection pool.
 
-One of the few modules allowed to import ``requests`` (docs/docs/architecture.md,
-docs/security.md R-HTTP-01). It holds what sits below a single call:
+One of the two modules that speak HTTP (with ``fetch``; docs/architecture.md,
+docs/security.md R-HTTP-01, R-HTTP-03). Built directly on urllib3: the
+``requests`` layer above it (request preparation, settings merging, the
+cookie jar, hooks) cost as much CPU as the rest of a call and gave the
+client nothing it needs (docs/performance.md, 2026-12-03). It holds what
+sits below a single call:
 
-- the connected-address check (docs/security.md R-SSRF-03): every new
+- the connected-address check (docs/security.md R-SSRF-03): every NEW
   connection compares the socket's peer with the allowed hosts before any
-  byte is sent, through guarded urllib3 pool classes and ``GuardedAdapter``;
-- the pool wait bounded by the deadline of the call running on the thread
-  (``call_deadline``);
-- ``build_session``, the pooled ``requests.Session`` of one account;
-- small helpers for the call loop in ``fetch``: per-read socket timeouts,
-  telling a failed connect from an interrupted one, parsing ``Retry-After``.
+  byte is sent (before the TLS handshake for https); a kept connection has
+  the peer it was checked with;
+- ``build_pool``, the pooled connections of one account: one host, at most
+  ``CallPolicy.pool_size`` connections, the wait for a free one bounded by
+  the deadline of the call running on the thread (``call_deadline``), a
+  connection unused for ``CallPolicy.idle_timeout`` closed rather than
+  reused (servers and load balancers close idle ones, and a request sent as
+  they do fails); certificates verified against the CA bundle requests uses
+  (certifi); no proxy, no ``.netrc``, no cookies: urllib3 reads no
+  environment and keeps no cookies;
+- small helpers for the call loop in ``fetch``: per-read socket timeouts and
+  parsing ``Retry-After``.
 
 Depends only on ``config`` and ``hosts``.
 """
@@ -18,31 +28,32 @@ Depends only on ``config`` and ``hosts``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
-import requests
 import urllib3
-from requests.adapters import HTTPAdapter
+from requests.utils import DEFAULT_CA_BUNDLE_PATH
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.util import parse_url
+from urllib3.util.ssl_ import create_urllib3_context
 
 from .config import CallPolicy
 from .hosts import LOOPBACK_NAMES, address_allowed
 
 __all__ = [
-    "GuardedAdapter",
     "PeerRefused",
-    "build_session",
+    "Pool",
+    "build_pool",
     "call_deadline",
-    "is_connect_failure",
     "retry_after_seconds",
     "set_read_timeout",
 ]
@@ -56,8 +67,8 @@ logger = logging.getLogger(__name__)
 class PeerRefused(urllib3.exceptions.HTTPError):
     """The socket connected to an address the console may not call.
 
-    Not an OSError on purpose: urllib3 and requests then re-raise it as it is
-    instead of wrapping it into a retryable connection error.
+    Not an OSError on purpose: urllib3 then re-raises it as it is instead of
+    wrapping it into a connection error.
     """
 
 
@@ -102,91 +113,109 @@ def _pool_wait(default: float) -> float:
 
 
 def _guarded_pool_classes(
-    allowed_hosts: tuple[str, ...], pool_timeout: float
+    allowed_hosts: tuple[str, ...], pool_timeout: float, idle_timeout: float
 ) -> dict[str, type[HTTPConnectionPool]]:
-    """Pool classes whose new connections check the peer before any byte is sent."""
+    """Pool classes whose new connections check the peer before any byte is
+    sent, and whose idle connections expire."""
 
     class GuardedHTTPConnection(HTTPConnection):
+        # When the connection went back to the pool (monotonic), if it did.
+        idle_since: float | None = None
+
         def _new_conn(self) -> socket.socket:
             sock = super()._new_conn()
             _check_peer(sock, self.host, allowed_hosts)
             return sock
 
     class GuardedHTTPSConnection(HTTPSConnection):
+        idle_since: float | None = None
+
         # Checked before the TLS handshake, so nothing goes to a refused peer.
         def _new_conn(self) -> socket.socket:
             sock = super()._new_conn()
             _check_peer(sock, self.host, allowed_hosts)
             return sock
 
+    def get_conn(pool: HTTPConnectionPool, timeout: float | None) -> Any:
+        # With block=True urllib3 waits forever for a free connection unless
+        # given a timeout: the wait ends with the call's deadline.
+        conn = HTTPConnectionPool._get_conn(
+            pool, _pool_wait(pool_timeout) if timeout is None else timeout
+        )
+        since = getattr(conn, "idle_since", None)
+        if since is not None and time.monotonic() - since > idle_timeout:
+            # Closed here, connected again (and checked) when used.
+            conn.close()
+        return conn
+
+    def put_conn(pool: HTTPConnectionPool, conn: Any) -> None:
+        if conn is not None:
+            conn.idle_since = time.monotonic()
+        HTTPConnectionPool._put_conn(pool, conn)
+
     class GuardedHTTPConnectionPool(HTTPConnectionPool):
         ConnectionCls = GuardedHTTPConnection
 
-        # With pool_block=True urllib3 waits forever for a free connection
-        # unless given a timeout, and requests never passes one: the wait
-        # ends with the call's deadline.
         def _get_conn(self, timeout: float | None = None) -> Any:
-            return super()._get_conn(
-                _pool_wait(pool_timeout) if timeout is None else timeout
-            )
+            return get_conn(self, timeout)
+
+        def _put_conn(self, conn: Any) -> None:
+            put_conn(self, conn)
 
     class GuardedHTTPSConnectionPool(HTTPSConnectionPool):
         ConnectionCls = GuardedHTTPSConnection
 
         def _get_conn(self, timeout: float | None = None) -> Any:
-            return super()._get_conn(
-                _pool_wait(pool_timeout) if timeout is None else timeout
-            )
+            return get_conn(self, timeout)
+
+        def _put_conn(self, conn: Any) -> None:
+            put_conn(self, conn)
 
     return {"http": GuardedHTTPConnectionPool, "https": GuardedHTTPSConnectionPool}
 
 
-class GuardedAdapter(HTTPAdapter):
-    """HTTPAdapter whose connections check the connected address (R-SSRF-03)."""
+# --- the pool of one account --------------------------------------------------------
 
-    def __init__(self, policy: CallPolicy) -> None:
-        # Set before super().__init__(), which calls init_poolmanager().
-        self._pool_classes = _guarded_pool_classes(
-            policy.allowed_hosts, policy.deadline
-        )
-        super().__init__(
-            # One session per account talks to one host.
-            pool_connections=1,
-            pool_maxsize=policy.pool_size,
-            pool_block=True,
-            # Retries run in fetch.Fetcher.fetch, which knows the deadline
-            # (R-HTTP-02: "the client runs the loop itself").
-            max_retries=0,
-        )
-
-    def init_poolmanager(
-        self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
-    ) -> None:
-        super().init_poolmanager(connections, maxsize, block=block, **pool_kwargs)
-        self.poolmanager.pool_classes_by_scheme = self._pool_classes
+# What build_pool returns, named for modules that may not import urllib3.
+Pool = HTTPConnectionPool
 
 
-# --- the session of one account -----------------------------------------------------
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """Certificates and host names verified, against the bundle requests uses.
 
-
-def build_session(
-    base_url: str, policy: CallPolicy, session: requests.Session | None = None
-) -> requests.Session:
-    """Return ``session`` (or a new one) set up for the account at ``base_url``.
-
-    Guarded connections for every URL, nothing taken from the environment,
-    no cookies kept.
+    Built once: loading the bundle for every new connection costs more than
+    the handshake.
     """
-    session = session or requests.Session()
-    # No proxies or .netrc from the environment: a proxy would hide the
-    # real peer from the address check, and .netrc could add credentials.
-    session.trust_env = False
-    # Shared across threads and never needed upstream.
-    session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-    adapter = GuardedAdapter(policy)
-    for prefix in ("http://", "https://", base_url.rstrip("/") + "/"):
-        session.mount(prefix, adapter)
-    return session
+    context = create_urllib3_context(cert_reqs=ssl.CERT_REQUIRED)
+    context.load_verify_locations(cafile=DEFAULT_CA_BUNDLE_PATH)
+    return context
+
+
+def build_pool(base_url: str, policy: CallPolicy) -> Pool:
+    """Return the guarded connection pool for the account at ``base_url``.
+
+    Every call of the account goes to this one host (``fetch`` refuses any
+    other), on at most ``policy.pool_size`` connections.
+    """
+    url = parse_url(base_url)
+    scheme = (url.scheme or "").lower()
+    classes = _guarded_pool_classes(
+        policy.allowed_hosts, policy.deadline, policy.idle_timeout
+    )
+    if scheme not in classes or not url.host:
+        raise ValueError(f"not an http(s) base URL: {base_url!r}")
+    options: dict[str, Any] = {
+        "maxsize": policy.pool_size,
+        "block": True,
+        # Retries run in fetch.Fetcher.fetch, which knows the deadline
+        # (R-HTTP-02: "the client runs the loop itself").
+        "retries": False,
+    }
+    if scheme == "https":
+        options["ssl_context"] = _tls_context()
+        options["cert_reqs"] = "CERT_REQUIRED"
+    return classes[scheme](url.host, url.port, **options)
 
 
 # --- helpers of the call loop -------------------------------------------------------
@@ -198,12 +227,6 @@ def set_read_timeout(raw: Any, seconds: float) -> None:
     if sock is not None:
         with contextlib.suppress(OSError):
             sock.settimeout(max(seconds, 0.001))
-
-
-def is_connect_failure(exc: requests.ConnectionError) -> bool:
-    """True when no connection was made, so a retry cannot duplicate a request."""
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
 def retry_after_seconds(value: str) -> float:

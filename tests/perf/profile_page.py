@@ -22,15 +22,18 @@ script's own ``redis.call``s included), the most frequent by name.
 
 Then cProfile over 100 requests of one scenario (XPC_PROFILE, default
 ``html``; ``0`` for none): the functions with the most cumulative and the
-most own time (the main thread's: the pool threads' parsing shows only in
-the CPU figures). `make loadtest` measures the
+most own time of the main thread, and, profiled apart on the pool threads
+that make them (CPU time of each thread), the upstream calls: HTTP,
+connections, JSON parsing and validation. `make loadtest` measures the
 same on gunicorn under load; this is the quiet, repeatable view to compare
 before and after a change. Loopback only; about a minute.
 """
 
 from __future__ import annotations
 
+import contextlib
 import cProfile
+import functools
 import io
 import os
 import pstats
@@ -38,9 +41,11 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -223,19 +228,24 @@ def measure(run: Profile) -> bool:
 
 def profile(name: str, request: Callable[[], int]) -> None:
     profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(PROFILED):
-        request()
-    profiler.disable()
-    stats = pstats.Stats(profiler)
-    by_area: dict[str, float] = {}
-    for (filename, _line, function), row in stats.stats.items():  # type: ignore[attr-defined]
-        area = _area(filename, function)
-        by_area[area] = by_area.get(area, 0.0) + row[2]  # own time
-    total = sum(by_area.values())
-    say(f"== cProfile of {PROFILED} {name} requests: own time by area, ms per request")
-    for area, seconds in sorted(by_area.items(), key=lambda item: -item[1])[:18]:
-        say(f"  {area:<34} {seconds * 1000 / PROFILED:6.2f}  {seconds / total:4.0%}")
+    with upstream_profiles() as upstream:
+        profiler.enable()
+        for _ in range(PROFILED):
+            request()
+        profiler.disable()
+    say_areas(f"{PROFILED} {name} requests", pstats.Stats(profiler), PROFILED)
+    if upstream:
+        calls = pstats.Stats(*upstream)
+        say_areas(
+            f"their {len(upstream)} upstream calls (pool threads, CPU)",
+            calls,
+            PROFILED,
+        )
+        out = io.StringIO()
+        pstats.Stats(*upstream, stream=out).sort_stats("tottime").print_stats(25)
+        say("== cProfile of the upstream calls, by own CPU time")
+        body = out.getvalue()
+        say(body[body.index("   ncalls") :].rstrip())
     for order, title in (("cumulative", "cumulative"), ("tottime", "own")):
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
@@ -243,6 +253,60 @@ def profile(name: str, request: Callable[[], int]) -> None:
         say(f"== cProfile of {PROFILED} {name} requests, by {title} time")
         body = out.getvalue()
         say(body[body.index("   ncalls") :].rstrip())
+
+
+@contextlib.contextmanager
+def upstream_profiles() -> Iterator[list[cProfile.Profile]]:
+    """Profile each X-Platform call on the thread that makes it.
+
+    cProfile sees one thread; the calls run on the upstream pool's threads.
+    Each call of the client's methods gets a profiler of its own, timed by
+    its thread's CPU clock (not the wall clock, which would count waiting
+    for the upstream).
+    """
+    from interactions.xplatform.client import XPlatformClient
+
+    profiles: list[cProfile.Profile] = []
+    lock = threading.Lock()
+    methods = ("summary", "full_flow", "variable_set", "unique_ids", "photo")
+    originals = {method: getattr(XPlatformClient, method) for method in methods}
+
+    def profiled(original: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(original)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            profiler = cProfile.Profile(time.thread_time)
+            profiler.enable()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                profiler.disable()
+                with lock:
+                    profiles.append(profiler)
+
+        return call
+
+    for method, original in originals.items():
+        setattr(XPlatformClient, method, profiled(original))
+    try:
+        yield profiles
+    finally:
+        for method, original in originals.items():
+            setattr(XPlatformClient, method, original)
+
+
+def say_areas(title: str, stats: pstats.Stats, requests: int) -> None:
+    """Own time by area, in ms per request of ``requests``."""
+    by_area: dict[str, float] = {}
+    for (filename, _line, function), row in stats.stats.items():  # type: ignore[attr-defined]
+        area = _area(filename, function)
+        by_area[area] = by_area.get(area, 0.0) + row[2]  # own time
+    total = sum(by_area.values()) or 1.0
+    say(
+        f"== cProfile of {title}: own time by area, ms per request "
+        f"(in all {total * 1000 / requests:.2f}, with the profiler's overhead)"
+    )
+    for area, seconds in sorted(by_area.items(), key=lambda item: -item[1])[:18]:
+        say(f"  {area:<34} {seconds * 1000 / requests:6.2f}  {seconds / total:4.0%}")
 
 
 AREAS = (
@@ -256,6 +320,8 @@ AREAS = (
     ("redis", "redis client"),
     ("requests", "requests/urllib3 (upstream HTTP)"),
     ("urllib3", "requests/urllib3 (upstream HTTP)"),
+    ("http/client", "http.client (upstream HTTP)"),
+    ("/email/", "http.client (upstream HTTP)"),
     ("rest_framework", "django REST framework"),
     ("pydantic", "pydantic (upstream validation)"),
     ("/interactions/", "console code"),
@@ -271,7 +337,9 @@ def _area(filename: str, function: str) -> str:
             return area
     if filename == "~":  # built-ins: {method 'acquire' ...}
         return "built-in: " + function.split("'")[1] if "'" in function else function
-    return "standard library"
+    if filename.startswith("<frozen"):
+        return "standard library: " + filename.strip("<>").split()[-1]
+    return "standard library: " + "/".join(Path(filename).parts[-2:])
 
 
 if __name__ == "__main__":

@@ -398,5 +398,5 @@ def test_hung_handlers_end_when_the_simulator_stops(simulator):
     time.sleep(0.1)
     simulator.faults.interrupt()
     # Woken, the handler answers at once instead of in 30 s.
-    assert client.recv(12) == b"HTTP/1.0 401"
+    assert client.recv(12) == b"HTTP/1.1 401"
     client.close()

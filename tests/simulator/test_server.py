@@ -229,3 +229,37 @@ def test_command_control_and_generated(monkeypatch):
     call_command("xplatform_simulator", "--port", "0", stdout=plain)
     assert "/_control" not in plain.getvalue()
     assert statuses == {"0": [200, 200], "1": [404, 404]}
+
+
+@pytest.mark.parametrize(("seconds", "connection"), [("0", "close"), ("5", None)])
+def test_command_keep_alive(monkeypatch, seconds, connection):
+    seen: list[str | None] = []
+
+    def fake_wait(server: SimulatorServer) -> None:
+        client = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        client.request(
+            "GET",
+            f"/interact/agent/version/2/account/{ACME}/uniqueId/dtmf/0407013",
+            headers=account_headers(ACME),
+        )
+        seen.append(client.getresponse().getheader("Connection"))
+        client.close()
+
+    monkeypatch.setattr(
+        "interactions.management.commands.xplatform_simulator.wait_for_interrupt",
+        fake_wait,
+    )
+    call_command(
+        "xplatform_simulator",
+        "--port",
+        "0",
+        "--keep-alive",
+        seconds,
+        stdout=io.StringIO(),
+    )
+    assert seen == [connection]
+
+
+def test_command_refuses_a_negative_keep_alive():
+    with pytest.raises(CommandError, match="keep-alive"):
+        call_command("xplatform_simulator", "--port", "0", "--keep-alive", "-1")

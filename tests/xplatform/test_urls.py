@@ -5,12 +5,13 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import requests
 from hypothesis import given
 from hypothesis import strategies as st
 from urllib3.util import parse_url
+from urllib3.util.url import _encode_target
 
 from interactions.xplatform.config import AccountConfig
+from interactions.xplatform.fetch import request_target
 from interactions.xplatform.urls import PhotoPath, build_upstream_url
 from interactions.xplatform.validators import (
     InvalidValue,
@@ -34,10 +35,10 @@ PREFIX = "/interact/agent/version/2/account/12345678/"
 
 
 def _wire_url(url: str) -> str:
-    """The URL requests would put on the wire."""
-    wire = requests.Request("GET", url).prepare().url
-    assert wire is not None
-    return wire
+    """The URL the client puts on the wire: the request target ``fetch``
+    hands urllib3, encoded as ``HTTPConnectionPool.urlopen`` encodes it."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{_encode_target(request_target(url))}"
 
 
 @pytest.mark.parametrize(

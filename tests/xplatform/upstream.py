@@ -45,6 +45,9 @@ Behaviour = Callable[[BaseHTTPRequestHandler], None]
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body are two writes: with Nagle's algorithm the second
+    # waits for the client's delayed ACK on a kept connection (40 ms).
+    disable_nagle_algorithm = True
     server: Server
 
     def log_message(self, format: str, *args: object) -> None:

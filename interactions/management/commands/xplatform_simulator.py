@@ -19,7 +19,7 @@ from interactions.simulator.app import make_app
 from interactions.simulator.clock import Clock, CyclingClock, SystemClock
 from interactions.simulator.data import DEMO_ACCOUNTS, LIVE_UNIQUE_ID, default_dataset
 from interactions.simulator.faults import FAULT_SPEC_HELP, Faults
-from interactions.simulator.server import SimulatorServer, serve
+from interactions.simulator.server import KEEP_ALIVE_TIMEOUT, SimulatorServer, serve
 
 
 def wait_for_interrupt(server: SimulatorServer) -> None:
@@ -77,6 +77,15 @@ class Command(BaseCommand):
             "NPA-555-2XXX with a generated interaction.",
         )
         parser.add_argument(
+            "--keep-alive",
+            type=float,
+            default=KEEP_ALIVE_TIMEOUT,
+            metavar="SECONDS",
+            help="Seconds an open connection waits for its next request "
+            f"(default {KEEP_ALIVE_TIMEOUT:g}, as a real X-Platform behind its "
+            "load balancer); 0 closes every connection after one answer.",
+        )
+        parser.add_argument(
             "--unique-id-text-plain",
             action="store_true",
             help="Answer unique-ID lookups as text/plain instead of JSON.",
@@ -93,6 +102,8 @@ class Command(BaseCommand):
             faults.apply_specs(options["fault"])
         except ValueError as error:
             raise CommandError(str(error)) from error
+        if options["keep_alive"] < 0:
+            raise CommandError("--keep-alive must not be negative.")
         dataset = default_dataset()
         if options["live_cycle"] < 0:
             raise CommandError("--live-cycle must not be negative.")
@@ -109,7 +120,12 @@ class Command(BaseCommand):
             generated=options["generated"],
         )
         try:
-            server = serve(app, host=options["host"], port=options["port"])
+            server = serve(
+                app,
+                host=options["host"],
+                port=options["port"],
+                keep_alive_timeout=options["keep_alive"],
+            )
         except OSError as error:
             raise CommandError(
                 f"Cannot listen on {options['host']}:{options['port']}: {error}"
