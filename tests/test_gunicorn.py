@@ -109,12 +109,15 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _wait_for(url: str, seconds: float = 10) -> requests.Response:
+def _wait_for(url: str, seconds: float = 30) -> requests.Response:
     deadline = time.monotonic() + seconds
     while True:
         try:
             return requests.get(url, timeout=2)
-        except requests.ConnectionError:
+        # The master listens before its workers have loaded Django: on a
+        # busy machine a connection waits in the backlog past the 2 s read
+        # timeout. Either way the server is not up yet.
+        except (requests.ConnectionError, requests.Timeout):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
