@@ -25,7 +25,11 @@ from django.utils import timezone
 from interactions import images
 from interactions.models import InteractionSnapshot, SnapshotPhoto, XPlatformAccount
 from interactions.presenters import InteractionPage
-from interactions.snapshot_format import content_hash, page_from_json, page_to_json
+from interactions.snapshot_format import (
+    page_content_hash,
+    page_from_json,
+    page_to_json,
+)
 from interactions.upstream import cache_key
 
 
@@ -124,12 +128,12 @@ def interaction_snapshot_store(
     snapshot's id.
 
     The same content (volatile parts left out of the hash) writes nothing,
-    and is usually recognised from the cache with no query; new content
-    adds a snapshot that starts with the thumbnails already known for its
-    photos.
+    and is usually recognised from the cache with no query (and, when this
+    process hashed it lately, without encoding the page again:
+    ``page_content_hash``); new content adds a snapshot that starts with the
+    thumbnails already known for its photos.
     """
-    data = page_to_json(page)
-    digest = content_hash(data)
+    digest, data = page_content_hash(page)
     lookup = {
         "account": account,
         "interaction_id": page.unique_id,
@@ -142,6 +146,8 @@ def interaction_snapshot_store(
     # The stored JSON is not needed to know the snapshot exists.
     snapshot = InteractionSnapshot.objects.filter(**lookup).defer("data").first()
     if snapshot is None:
+        if data is None:
+            data = page_to_json(page)
         try:
             with transaction.atomic():
                 snapshot = InteractionSnapshot.objects.create(
