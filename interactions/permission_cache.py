@@ -41,6 +41,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from interactions import preferences
 from interactions.models import AccountAssignment, XPlatformAccount
 
 GENERATION = "xpc:permissions:generation"
@@ -52,13 +53,17 @@ def _key(user: Any) -> str:
 
 def prime(user: Any) -> None:
     """Give a signed-in, active user their permissions and accounts from the
-    cache, or read them once and keep them for the next requests."""
+    cache, or read them once and keep them for the next requests; and their
+    theme when the cache has it (``preferences.theme_of``)."""
     seconds = settings.XPC_PERMISSION_CACHE_SECONDS
     if not seconds or not getattr(user, "is_authenticated", False):
         return
     if not user.is_active or hasattr(user, "_perm_cache"):
         return
-    found = cache.get_many([GENERATION, _key(user)])
+    # Their display theme in the same round trip (interactions/preferences.py).
+    theme = preferences.theme_key(user)
+    found = cache.get_many([GENERATION, _key(user), theme])
+    user._xpc_theme = found.get(theme) or ""
     generation = found.get(GENERATION)
     kept = found.get(_key(user))
     if (
