@@ -140,7 +140,8 @@ def test_a_cold_page_view_and_a_cached_one(round_trips, account, simulator, sett
     # release), whether its snapshot is kept, the thumbnails of its photos,
     # its sections (read, then stored).
     # (Once the test's transaction would commit, "the snapshot is kept" would
-    # be one SET more.)
+    # be one SET more, and this process would not ask for it again: the
+    # cached view below would be one GET less.)
     assert round_trips.seen() == "MGET EVALSHA EVAL SET+EVAL GET MGET GET SET"
     round_trips.clear()
     assert web.get(url).status_code == 200

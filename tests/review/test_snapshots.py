@@ -312,6 +312,30 @@ def test_unchanged_content_is_recognised_without_a_query(
     assert InteractionSnapshot.objects.count() == 1
 
 
+def test_content_this_process_saw_kept_needs_no_round_trip(
+    sim_accounts, agent, django_capture_on_commit_callbacks, monkeypatch
+):
+    account = sim_accounts["acme"]
+    page = interaction_page(
+        upstream.interaction_fetch(account=account, unique_id=data.UUID_UNIQUE_ID)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        first = snapshots.interaction_snapshot_store(
+            user=agent, account=account, page=page
+        )
+
+    def no_round_trip(*args: object, **kwargs: object) -> None:
+        raise AssertionError("asked the cache")
+
+    monkeypatch.setattr(cache, "get", no_round_trip)
+    with CaptureQueriesContext(connection) as queries:
+        again = snapshots.interaction_snapshot_store(
+            user=agent, account=account, page=page
+        )
+    assert again == first
+    assert queries.captured_queries == []
+
+
 def test_a_store_rolled_back_is_not_remembered(
     sim_accounts, agent, django_capture_on_commit_callbacks
 ):
