@@ -15,7 +15,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from interactions import roles, selectors
+from interactions import permission_cache, roles, selectors
 from interactions.access_log import Access, Actor
 from interactions.models import InteractionAccess, InteractionSnapshot, XPlatformAccount
 
@@ -41,7 +41,8 @@ def account_for(actor: Actor, slug: str, *, action: str) -> XPlatformAccount:
     user = actor.user
     account = None
     if user.has_perm(roles.VIEW_INTERACTION):
-        account = XPlatformAccount.objects.for_user(user).filter(slug=slug).first()
+        # The user's accounts from the shared cache when it holds them.
+        account = permission_cache.account_for_user(user, slug)
     if account is None:
         access_denied_record(actor, slug, action=action)
         raise Http404("No such interaction.")

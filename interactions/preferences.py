@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import DatabaseError, models
+from django.core.cache import cache
+from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
@@ -47,10 +48,20 @@ class UserPreference(models.Model):
         return f"{self.user} ({self.theme})"
 
 
+def theme_key(user: User | AnonymousUser) -> str:
+    """The shared cache's copy of a person's theme. Read with their
+    permissions, in the same round trip (``permission_cache.prime``), which
+    leaves it on the user as ``_xpc_theme`` ("" when it was not kept)."""
+    return f"xpc:theme:{user.pk}"
+
+
 def theme_of(user: User | AnonymousUser) -> str:
     """The theme ``user`` chose, Auto for anyone signed out or undecided."""
     if not user.is_authenticated:
         return Theme.AUTO
+    kept = getattr(user, "_xpc_theme", None)
+    if kept:
+        return str(kept)
     try:
         theme = (
             UserPreference.objects.filter(user=user)
@@ -61,12 +72,25 @@ def theme_of(user: User | AnonymousUser) -> str:
         # A display preference never turns a page (a 404, the sign-in page
         # during an outage) into a server error: the default does.
         return Theme.AUTO
-    return theme or Theme.AUTO
+    theme = theme or Theme.AUTO
+    if kept is not None:
+        # Looked for in the cache and not there: kept for the next requests,
+        # unless a choice made meanwhile is there already (add, not set).
+        cache.add(theme_key(user), theme, settings.XPC_PERMISSION_CACHE_SECONDS)
+    return theme
 
 
 def theme_set(*, user: User, theme: str) -> None:
     """Remember ``theme`` (a ``Theme`` value) for ``user`` and only them."""
     UserPreference.objects.update_or_create(user=user, defaults={"theme": theme})
+    seconds = settings.XPC_PERMISSION_CACHE_SECONDS
+    if not seconds:
+        return
+    # Now, and again once committed: a reader that read the old row
+    # meanwhile and kept it is overwritten.
+    key = theme_key(user)
+    cache.set(key, theme, seconds)
+    transaction.on_commit(lambda: cache.set(key, theme, seconds))
 
 
 def theme_context(request: HttpRequest) -> dict[str, Any]:

@@ -6,9 +6,10 @@ its photos. Reading one back never calls the X-Platform.
 
 Most views show content already kept (every live refresh, every agent
 re-opening a page), so a cache entry per stored content answers "already
-kept?" without a database query (docs/performance.md). The entry is written
-only once the row is committed, and trusted only while the row is far from
-the retention purge, so a purged snapshot is never taken as kept.
+kept?" without a database query (docs/performance.md), and the same entry
+in this process's memory without a round trip. The entry is written only
+once the row is committed, and trusted only while the row is far from the
+retention purge, so a purged snapshot is never taken as kept.
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ from django.utils import timezone
 from interactions import images
 from interactions.models import InteractionSnapshot, SnapshotPhoto, XPlatformAccount
 from interactions.presenters import InteractionPage
-from interactions.snapshot_format import content_hash, page_from_json, page_to_json
+from interactions.snapshot_format import (
+    page_content_hash,
+    page_from_json,
+    page_to_json,
+)
 from interactions.upstream import cache_key
 
 
@@ -97,18 +102,40 @@ def _kept_key(account: XPlatformAccount, unique_id: str, digest: str) -> str:
     return cache_key(account, unique_id, "snapshot-kept", digest)
 
 
+# The same memory in this process, in front of the cache's: content this
+# process saw kept is recognised without a round trip. Only the purge
+# deletes snapshots, and the margin below guards against it, so this needs
+# no expiry; it is emptied when full.
+_kept_here: dict[str, tuple[int, float]] = {}
+KEPT_HERE = 4096
+
+
+def _keep_here(key: str, value: tuple[int, float]) -> None:
+    if len(_kept_here) >= KEPT_HERE:
+        _kept_here.clear()
+    _kept_here[key] = value
+
+
 def _remember_kept(key: str, snapshot: InteractionSnapshot) -> None:
     """Remember the row once it is committed (never a row rolled back)."""
     value = (snapshot.pk, snapshot.created_at.timestamp())
-    transaction.on_commit(lambda: cache.set(key, value, KEPT_SECONDS))
+
+    def remember() -> None:
+        cache.set(key, value, KEPT_SECONDS)
+        _keep_here(key, value)
+
+    transaction.on_commit(remember)
 
 
 def _known_kept(key: str) -> int | None:
     """The id of the snapshot remembered for this content, if it is safely
     younger than the retention purge."""
-    remembered = cache.get(key)
+    remembered = _kept_here.get(key)
     if remembered is None:
-        return None
+        remembered = cache.get(key)
+        if remembered is None:
+            return None
+        _keep_here(key, remembered)
     pk, created = remembered
     purge_at = datetime.fromtimestamp(created, tz=UTC)
     purge_at += timedelta(days=settings.XPC_SNAPSHOT_RETENTION_DAYS)
@@ -124,12 +151,12 @@ def interaction_snapshot_store(
     snapshot's id.
 
     The same content (volatile parts left out of the hash) writes nothing,
-    and is usually recognised from the cache with no query; new content
-    adds a snapshot that starts with the thumbnails already known for its
-    photos.
+    and is usually recognised from the cache with no query (and, when this
+    process hashed it lately, without encoding the page again:
+    ``page_content_hash``); new content adds a snapshot that starts with the
+    thumbnails already known for its photos.
     """
-    data = page_to_json(page)
-    digest = content_hash(data)
+    digest, data = page_content_hash(page)
     lookup = {
         "account": account,
         "interaction_id": page.unique_id,
@@ -142,6 +169,8 @@ def interaction_snapshot_store(
     # The stored JSON is not needed to know the snapshot exists.
     snapshot = InteractionSnapshot.objects.filter(**lookup).defer("data").first()
     if snapshot is None:
+        if data is None:
+            data = page_to_json(page)
         try:
             with transaction.atomic():
                 snapshot = InteractionSnapshot.objects.create(

@@ -73,3 +73,27 @@ def test_new_key_first_at_once_breaks_instances_still_on_the_old_key(account):
 def test_dropping_the_old_key_before_rotating_fails_closed(account):
     with pytest.raises(CredentialDecryptError):
         _read(account, [NEW])
+
+
+def test_accounts_kept_in_memory_are_read_again_after_rotating(account, settings):
+    """Each process keeps the account rows it read (permission_cache); the
+    rotation rewrites them without a signal, and must not leave old tokens."""
+    from interactions import permission_cache
+    from tests.support.console import make_user
+
+    settings.XPC_PERMISSION_CACHE_SECONDS = 300
+    agent = make_user("agnes", "agent", [account])
+
+    def kept_token() -> str:
+        user = type(agent).objects.get(pk=agent.pk)
+        permission_cache.prime(user)
+        found = permission_cache.account_for_user(user, account.slug)
+        assert found is not None
+        return str(found.application_key.token)
+
+    before = kept_token()
+    with override_settings(XPC_FIELD_ENCRYPTION_KEYS=[NEW, OLD]):
+        call_command("rotate_field_keys", stdout=io.StringIO())
+    stored = XPlatformAccount.objects.get(pk=account.pk).application_key.token
+    assert stored != before
+    assert kept_token() == stored

@@ -1,5 +1,6 @@
-"""Each user's permissions from the shared cache, stale at once after a role
-change (interactions/permission_cache.py, docs/security.md R-AC-01)."""
+"""Each user's permissions and accounts from the shared cache, stale at once
+after a role or account change (interactions/permission_cache.py,
+docs/security.md R-AC-01, R-AC-02)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from interactions import permission_cache, roles
 from interactions.identity.models import ApiToken
-from interactions.models import InteractionAccess
+from interactions.models import AccountAssignment, InteractionAccess, XPlatformAccount
 from tests.support.console import logged_in
 
 
@@ -32,6 +33,26 @@ def permission_queries(action: Callable[[], object]) -> int:
     with CaptureQueriesContext(connection) as queries:
         action()
     return sum("auth_permission" in q["sql"] for q in queries.captured_queries)
+
+
+def account_queries(action: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        action()
+    return sum(
+        "interactions_xplatformaccount" in q["sql"] for q in queries.captured_queries
+    )
+
+
+def account_of(user: User, slug: str = "acme") -> XPlatformAccount | None:
+    """The account as the next request's ``account_for`` finds it."""
+    permission_cache.prime(user)
+    return permission_cache.account_for_user(user, slug)
+
+
+def found(user: User) -> XPlatformAccount:
+    account = account_of(user)
+    assert account is not None
+    return account
 
 
 def test_the_next_request_reads_no_permission_rows(agent):
@@ -85,7 +106,7 @@ def test_a_set_read_before_the_commit_is_stale_after_it(
     )
     cache.set(
         permission_cache._key(agent),
-        (during, False, [f"{app}.{code}" for app, code in old]),
+        (during, False, [f"{app}.{code}" for app, code in old], {"acme": 1}),
         300,
     )
     for callback in callbacks:
@@ -126,6 +147,89 @@ def test_pages_and_the_api_use_it_and_refuse_at_once_after_a_role_change(agent, 
     caller.get(url)
     assert permission_queries(lambda: caller.get(url)) == 0
     agent.groups.clear()
+    assert caller.get(url).status_code == 404
+    assert InteractionAccess.objects.filter(
+        username="agnes", outcome=InteractionAccess.Outcome.DENIED
+    ).exists()
+
+
+def test_the_next_request_reads_no_account_row(agent, home):
+    assert account_of(fresh(agent)) == home  # read, and kept
+    user = fresh(agent)
+    assert account_queries(lambda: account_of(user)) == 0
+    assert account_of(fresh(agent)) == home
+    assert account_of(fresh(agent), "globex") is None
+
+
+@pytest.mark.parametrize("change", ["unassigned", "deactivated", "deleted"])
+def test_an_account_taken_away_counts_at_the_next_request(agent, home, change):
+    assert account_of(fresh(agent)) == home
+    if change == "unassigned":
+        AccountAssignment.objects.filter(user=agent).delete()
+    elif change == "deactivated":
+        home.is_active = False
+        home.save()
+    else:
+        home.delete()
+    assert account_of(fresh(agent)) is None
+
+
+def test_an_account_given_counts_at_the_next_request(agent, away):
+    assert account_of(fresh(agent), "globex") is None
+    AccountAssignment.objects.create(user=agent, account=away)
+    assert account_of(fresh(agent), "globex") == away
+
+
+def test_an_edited_account_is_read_again(agent, home):
+    assert found(fresh(agent)).time_zone == "America/New_York"
+    home.time_zone = "Europe/Madrid"
+    home.save()
+    account = found(fresh(agent))
+    assert account.time_zone == "Europe/Madrid"
+    assert account.updated_at == home.updated_at
+
+
+def test_each_request_gets_its_own_account_instance(agent):
+    first = found(fresh(agent))
+    first.name = "Changed by one request only"
+    assert found(fresh(agent)).name == "Acme Insurance"
+
+
+def test_accounts_read_before_the_commit_are_stale_after_it(
+    agent, home, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        AccountAssignment.objects.filter(user=agent).delete()
+    during = cache.get(permission_cache.GENERATION)
+    perms = sorted(fresh(agent).get_all_permissions())
+    cache.set(
+        permission_cache._key(agent), (during, False, perms, {"acme": home.pk}), 300
+    )
+    for callback in callbacks:
+        callback()
+    assert account_of(fresh(agent)) is None
+
+
+def test_off_means_the_account_is_read_every_time(agent, home, settings):
+    settings.XPC_PERMISSION_CACHE_SECONDS = 0
+    account_of(fresh(agent))
+    user = fresh(agent)
+    assert account_queries(lambda: account_of(user)) == 1
+
+
+@pytest.mark.parametrize("kind", ["page", "api"])
+def test_pages_and_the_api_read_no_account_and_refuse_at_once_after_unassigning(
+    agent, kind
+):
+    if kind == "page":
+        caller, url = logged_in(agent), "/a/acme/i/12345/"
+    else:
+        _, token = ApiToken.objects.issue(user=agent, name="CTI")
+        caller = Client(HTTP_AUTHORIZATION=f"Token {token}")
+        url = "/api/v1/accounts/acme/interactions/12345"
+    caller.get(url)
+    assert account_queries(lambda: caller.get(url)) == 0
+    AccountAssignment.objects.filter(user=agent).delete()
     assert caller.get(url).status_code == 404
     assert InteractionAccess.objects.filter(
         username="agnes", outcome=InteractionAccess.Outcome.DENIED

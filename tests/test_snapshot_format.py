@@ -20,6 +20,7 @@ from interactions.simulator import data
 from interactions.snapshot_format import (
     SCHEMA_VERSION,
     content_hash,
+    page_content_hash,
     page_from_json,
     page_to_json,
 )
@@ -169,6 +170,26 @@ def test_volatile_parts_do_not_change_the_hash() -> None:
     assert content_hash(moved) == content_hash(stored)
     answered = dataclasses.replace(page_from_json(stored), answers=[])
     assert content_hash(page_to_json(answered)) != content_hash(stored)
+
+
+def test_the_remembered_hash_is_the_hash_of_the_page_as_it_is_now() -> None:
+    page = page_from_json(page_to_json(page_from_json(_v1("full"))))
+    page.steps[-1].spent_so_far = True
+    page.steps[-1].spent = timedelta(seconds=30)
+    digest, data = page_content_hash(page)
+    assert data == page_to_json(page)
+    assert digest == content_hash(data)
+    # Again, or at a later moment of the same content: from the memo.
+    later = dataclasses.replace(page, data_as_of=datetime(2030, 1, 1, tzinfo=UTC))
+    moved_on = dataclasses.replace(page.steps[-1], spent=timedelta(seconds=70))
+    later.steps = [*page.steps[:-1], moved_on]
+    assert page_content_hash(later) == (digest, None)
+    # Changed in place, or a copy with other content: hashed anew.
+    page.steps[0].title = "Another title"
+    changed, data = page_content_hash(page)
+    assert data is not None
+    assert data["steps"][0]["title"] == "Another title"
+    assert changed == content_hash(page_to_json(page)) != digest
 
 
 def test_version_1_snapshot_opens_on_the_review_page_and_in_the_api(

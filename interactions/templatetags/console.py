@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import functools
+import threading
+import weakref
 from datetime import timedelta
 
 from django import template
 from django.conf import settings
+from django.template import Context, Engine, NodeList, Template, TemplateSyntaxError
+from django.template.base import TextNode, Variable
+from django.template.defaulttags import CommentNode, LoadNode
+from django.templatetags.i18n import TranslateNode
+from django.utils import translation
 from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -58,7 +65,13 @@ def live_refresh_ms() -> int:
 def js_strings() -> str:
     """The words static/js/console.js writes itself, in the page's language:
     a JSON data block (not run, so the CSP is untouched; no JS catalogue
-    view to fetch). ``%s`` marks where the script puts its value."""
+    view to fetch). ``%s`` marks where the script puts its value. Made once
+    per language (the catalogues do not change while a process runs)."""
+    return _js_strings(translation.get_language() or "")
+
+
+@functools.lru_cache(maxsize=16)
+def _js_strings(language: str) -> SafeString:
     return json_script(
         {
             "copied": gettext("Copied"),
@@ -76,3 +89,53 @@ def js_strings() -> str:
         },
         "xpc-strings",
     )
+
+
+# The HTML of each fixed-text template, by language, kept with the template
+# object: a template edited in development is loaded again as a new object.
+_fixed: weakref.WeakKeyDictionary[Template, dict[str, SafeString]]
+_fixed = weakref.WeakKeyDictionary()
+_fixed_lock = threading.Lock()
+
+
+@register.simple_tag
+def include_fixed(name: str) -> SafeString:
+    """``{% include name %}`` for a template of fixed text: markup and
+    ``{% translate "..." %}`` only. Rendered once per language and process,
+    then reused (docs/performance.md). Anything that reads the context (a
+    variable, another tag) is refused when the template is first used, so
+    nothing of one request can reach another's page."""
+    template = Engine.get_default().get_template(name)
+    language = translation.get_language() or ""
+    with _fixed_lock:
+        kept = _fixed.get(template)
+    if kept is None:
+        _check_fixed(template.nodelist, name)
+        kept = {}
+        with _fixed_lock:
+            _fixed[template] = kept
+    html = kept.get(language)
+    if html is None:
+        html = template.render(Context())  # a SafeString, as for an include
+        kept[language] = html
+    return html
+
+
+def _check_fixed(nodes: NodeList, name: str) -> None:
+    for node in nodes:
+        if isinstance(node, TextNode | LoadNode | CommentNode):
+            continue
+        if isinstance(node, TranslateNode):
+            text = node.filter_expression
+            if (
+                isinstance(text.var, Variable)
+                and text.var.literal is not None
+                and not text.filters
+                and node.asvar is None
+                and node.message_context is None
+            ):
+                continue
+        raise TemplateSyntaxError(
+            f"{name} is included with include_fixed but reads the context "
+            f"({type(node).__name__}); use include."
+        )

@@ -312,6 +312,30 @@ def test_unchanged_content_is_recognised_without_a_query(
     assert InteractionSnapshot.objects.count() == 1
 
 
+def test_content_this_process_saw_kept_needs_no_round_trip(
+    sim_accounts, agent, django_capture_on_commit_callbacks, monkeypatch
+):
+    account = sim_accounts["acme"]
+    page = interaction_page(
+        upstream.interaction_fetch(account=account, unique_id=data.UUID_UNIQUE_ID)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        first = snapshots.interaction_snapshot_store(
+            user=agent, account=account, page=page
+        )
+
+    def no_round_trip(*args: object, **kwargs: object) -> None:
+        raise AssertionError("asked the cache")
+
+    monkeypatch.setattr(cache, "get", no_round_trip)
+    with CaptureQueriesContext(connection) as queries:
+        again = snapshots.interaction_snapshot_store(
+            user=agent, account=account, page=page
+        )
+    assert again == first
+    assert queries.captured_queries == []
+
+
 def test_a_store_rolled_back_is_not_remembered(
     sim_accounts, agent, django_capture_on_commit_callbacks
 ):
@@ -360,3 +384,39 @@ def test_a_snapshot_near_its_purge_is_looked_up_and_kept_again_after_it(
             )
     assert again != first
     assert InteractionSnapshot.objects.filter(pk=again).exists()
+
+
+def test_a_changed_page_after_a_remembered_one_is_stored(
+    sim_accounts, agent, django_capture_on_commit_callbacks
+):
+    """The content hash of a page this process hashed lately comes from a
+    memo (snapshot_format.page_content_hash): new content, a new copy of a
+    page or the same page object changed in place, is still stored."""
+    account = sim_accounts["acme"]
+    page = interaction_page(
+        upstream.interaction_fetch(account=account, unique_id=data.UUID_UNIQUE_ID)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        first = snapshots.interaction_snapshot_store(
+            user=agent, account=account, page=page
+        )
+    again = dataclasses.replace(page, data_as_of=timezone.now())
+    assert (
+        snapshots.interaction_snapshot_store(user=agent, account=account, page=again)
+        == first
+    )
+    answer = dataclasses.replace(page.answers[0], answer="Changed on the phone")
+    changed = dataclasses.replace(page, answers=[answer, *page.answers[1:]])
+    with django_capture_on_commit_callbacks(execute=True):
+        second = snapshots.interaction_snapshot_store(
+            user=agent, account=account, page=changed
+        )
+    page.flow_name = "Renamed in place"
+    with django_capture_on_commit_callbacks(execute=True):
+        third = snapshots.interaction_snapshot_store(
+            user=agent, account=account, page=page
+        )
+    assert len({first, second, third}) == 3
+    stored = InteractionSnapshot.objects.in_bulk([second, third])
+    assert stored[second].data["answers"][0]["answer"] == "Changed on the phone"
+    assert stored[third].data["flow_name"] == "Renamed in place"

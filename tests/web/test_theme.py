@@ -104,3 +104,14 @@ def test_the_admin_carries_the_theme_to_its_html(console_admin_client):
 
 def test_the_sign_in_page_follows_the_system(client, db):
     assert _theme_of_page(client, reverse("login")) == Theme.AUTO
+
+
+def test_with_the_shared_cache_a_choice_reaches_an_open_browser_at_once(
+    agent, agent_client, settings
+):
+    """The theme is kept with the permissions (interactions/preferences.py)."""
+    settings.XPC_PERMISSION_CACHE_SECONDS = 300
+    other = logged_in(agent)
+    assert _theme_of_page(agent_client) == _theme_of_page(other) == "auto"
+    agent_client.post(THEME, {"theme": "dark"})
+    assert _theme_of_page(other) == _theme_of_page(agent_client) == "dark"

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from interactions import permission_cache
 from interactions.fields import CredentialDecryptError, EncryptedTextField, Secret
 from interactions.management.base import ConsoleCommand
 
@@ -49,4 +50,7 @@ class Command(ConsoleCommand):
                         # update() skips save(): no audit noise, no timestamps.
                         model._default_manager.filter(pk=row.pk).update(**changes)
                         rotated += 1
+        # update() sends no signal: the accounts each process keeps
+        # (interactions/permission_cache.py) are read again.
+        permission_cache.new_generation()
         self.stdout.write(f"Re-encrypted {rotated} row(s) under the newest key.")
