@@ -11,7 +11,8 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +21,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
 from interactions import admin_audit, admin_scope, breakers, roles  # noqa: F401  (admin_audit registers the audit log admin)
+from interactions.admin_delete import ReadableDeletion
 from interactions.forms import XPlatformAccountForm
 from interactions.models import AccountAssignment, InteractionAccess, XPlatformAccount
 from interactions.selectors import users_managed_by
@@ -75,7 +77,7 @@ class AccountAssignmentInline(ScopedAccountChoices, admin.TabularInline):  # typ
 
 
 @admin.register(XPlatformAccount)
-class XPlatformAccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class XPlatformAccountAdmin(ReadableDeletion, admin.ModelAdmin):  # type: ignore[type-arg]
     form = XPlatformAccountForm
     list_display = [
         "name",
@@ -249,11 +251,19 @@ class UserAssignmentInline(ScopedAccountChoices, admin.TabularInline):  # type: 
         )
 
 
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(ReadableDeletion, GroupAdmin):
+    """Django's groups (the roles), their delete page in words."""
+
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class ConsoleUserAdmin(UserAdmin):  # type: ignore[type-arg]
+class ConsoleUserAdmin(ReadableDeletion, UserAdmin):  # type: ignore[type-arg]
     """Users; a tenant admin sees and edits only the ones they manage (R-AC-06).
 
     Every view (list, search, autocomplete, change, history, password,
@@ -262,6 +272,7 @@ class ConsoleUserAdmin(UserAdmin):  # type: ignore[type-arg]
     """
 
     inlines = [UserAssignmentInline]
+    change_password_form = admin_scope.UserPasswordForm
     list_display = ["username", "email", "role", "is_active", "is_staff", "last_login"]
     list_filter = ["groups", "is_active", "is_staff"]
 
@@ -354,6 +365,20 @@ class ConsoleUserAdmin(UserAdmin):  # type: ignore[type-arg]
         return ", ".join(group.name for group in obj.groups.all()) or "—"
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """The access log by the role a row was recorded with (stored in
+    English, roles.role_label), its choices in the page's language."""
+
+    title = gettext_lazy("role")
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return [(role, gettext(role)) for role in roles.ROLE_LABELS]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        return queryset.filter(role=self.value()) if self.value() else queryset
+
+
 @admin.register(InteractionAccess)
 class InteractionAccessAdmin(admin_scope.ReadOnlyAdmin):
     """The access log, read-only: rows are never added, changed or deleted here
@@ -362,7 +387,7 @@ class InteractionAccessAdmin(admin_scope.ReadOnlyAdmin):
     list_display = [
         "created_at",
         "username",
-        "role",
+        "role_name",
         "account_slug",
         "action",
         "source",
@@ -376,7 +401,7 @@ class InteractionAccessAdmin(admin_scope.ReadOnlyAdmin):
         "action",
         "outcome",
         "source",
-        "role",
+        RoleFilter,
         ("account", admin.RelatedOnlyFieldListFilter),
         "created_at",
     ]
@@ -396,3 +421,15 @@ class InteractionAccessAdmin(admin_scope.ReadOnlyAdmin):
         return bool(request.user.is_staff) and request.user.has_perm(
             roles.VIEW_ACCESS_LOG
         )
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_fields(request, obj)
+        return ["role_name" if name == "role" else name for name in fields]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [*super().get_readonly_fields(request, obj), "role_name"]
+
+    @admin.display(description=gettext_lazy("role"), ordering="role")
+    def role_name(self, obj: InteractionAccess) -> str:
+        # Stored in English (roles.role_label); said in the page's language.
+        return gettext(obj.role) if obj.role else ""

@@ -18,12 +18,18 @@ from __future__ import annotations
 from typing import Any
 
 from auditlog.admin import LogEntryAdmin
+from auditlog.filters import CIDFilter, ResourceTypeFilter
 from auditlog.models import LogEntry
+from auditlog.render import get_field_verbose_name
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from interactions.models import AccountAssignment, XPlatformAccount
 from interactions.selectors import users_managed_by
@@ -55,11 +61,70 @@ def log_entries_for(admin_user: Any, entries: QuerySet[Any]) -> QuerySet[Any]:
     )
 
 
+# The longest list of changed fields a row of the audit log shows.
+SUMMARY_LENGTH = 75
+
 if admin.site.is_registered(LogEntry):
     admin.site.unregister(LogEntry)
 
 
+def _field_name(entry: Any, name: str) -> str:
+    """A changed field's name as the admin reads it: its verbose name, or
+    for a reverse relation the related rows' plural name (django-auditlog
+    would say "Sso identities")."""
+    model = entry.content_type.model_class()
+    try:
+        field = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        field = None
+    if field is not None and field.auto_created and field.related_model is not None:
+        return str(capfirst(field.related_model._meta.verbose_name_plural))
+    return str(get_field_verbose_name(entry, name))
+
+
+class ResourceFilter(ResourceTypeFilter):  # type: ignore[misc]
+    """django-auditlog's filter by kind of row, its choices named as the
+    admin names the models ("X-Platform account", not "xplatformaccount")."""
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        ids = model_admin.get_queryset(request).values_list("content_type", flat=True)
+        kinds = ContentType.objects.filter(pk__in=ids.distinct())
+        models = [(kind.pk, kind.model_class()) for kind in kinds]
+        named = [
+            (pk, capfirst(model._meta.verbose_name))
+            for pk, model in models
+            if model is not None
+        ]
+        return sorted(named, key=lambda choice: str(choice[1]))
+
+
 @admin.register(LogEntry)
 class ScopedLogEntryAdmin(LogEntryAdmin):  # type: ignore[misc]
+    """django-auditlog's admin in the page's language: its correlation ID
+    column, its change summaries ("2 changes: name, slug", built from plain
+    English) and "system" are said here with the console's catalogues."""
+
+    list_filter = ["action", ResourceFilter, CIDFilter]
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return log_entries_for(request.user, super().get_queryset(request))
+
+    @admin.display(description=_("Correlation ID"))
+    def cid_url(self, obj: Any) -> Any:
+        return super().cid_url(obj)
+
+    @admin.display(description=_("User"))
+    def user_url(self, obj: Any) -> Any:
+        return super().user_url(obj) if obj.actor else gettext("system")
+
+    @admin.display(description=_("Changes"))
+    def msg_short(self, obj: Any) -> str:
+        if obj.action in (LogEntry.Action.DELETE, LogEntry.Action.ACCESS):
+            return ""
+        names = [_field_name(obj, name) for name in obj.changes_dict]
+        fields = ", ".join(names)
+        if len(fields) > SUMMARY_LENGTH:
+            fields = fields[: fields.rfind(" ", 0, SUMMARY_LENGTH)] + " …"
+        return ngettext(
+            "%(count)d change: %(fields)s", "%(count)d changes: %(fields)s", len(names)
+        ) % {"count": len(names), "fields": fields}

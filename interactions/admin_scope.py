@@ -13,10 +13,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    SetUnusablePasswordMixin,
+)
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy
 
 from interactions import roles
@@ -152,3 +157,27 @@ def assignment_queryset(
     return queryset.filter(account__in=held_accounts(admin)).exclude(
         user__is_superuser=True
     )
+
+
+class UserPasswordForm(AdminPasswordChangeForm):  # type: ignore[type-arg]
+    """Django's form for setting a user's password in the admin, its help on
+    switching password sign-in off in the page's language.
+
+    Django 5.2 builds that help once, when it is imported, by adding its own
+    warning in a plain English string to the translatable sentence: every
+    language got it in English. Built here for each form instead, in the
+    same markup (admin/js/unusable_password_field.js shows the warning).
+    """
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        field = self.fields.get("usable_password")
+        if field is not None:
+            field.help_text = format_html(
+                '{}<ul id="id_unusable_warning" class="messagelist">'
+                '<li class="warning">{}</li></ul>',
+                SetUnusablePasswordMixin.usable_password_help_text,
+                gettext(
+                    "If disabled, the current password for this user will be lost."
+                ),
+            )

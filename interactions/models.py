@@ -433,8 +433,10 @@ class InteractionAccess(models.Model):
         ]
 
     def __str__(self) -> str:
+        # The admin's title for the row: the action and outcome in words.
         target = self.interaction_id or self.query_masked or "—"
-        return f"{self.username} {self.action} {target}: {self.outcome}"
+        action, outcome = self.get_action_display(), self.get_outcome_display()
+        return f"{self.username} · {action} · {target} · {outcome}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

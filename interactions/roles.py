@@ -24,6 +24,15 @@ VIEW_ACCESS_LOG = "interactions.view_access_log"
 MANAGE_PLATFORM_ACCOUNT = "interactions.manage_platform_account"
 
 
+# Every label role_label gives, highest first.
+ROLE_LABELS = (
+    gettext_noop("Admin"),
+    gettext_noop("Supervisor"),
+    gettext_noop("Agent"),
+    gettext_noop("No role"),
+)
+
+
 def role_label(user: User | AnonymousUser) -> str:
     """The highest role a user's permissions amount to, for display only.
 

@@ -27,10 +27,12 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from interactions import roles
+from interactions.admin_delete import ReadableDeletion
 from interactions.identity import admin_signin  # noqa: F401  lockouts, second factors
 from interactions.identity.models import (
     ApiToken,
@@ -53,7 +55,7 @@ def _own_rank(user: Any) -> int:
 
 
 @admin.register(SsoGroupMapping)
-class SsoGroupMappingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SsoGroupMappingAdmin(ReadableDeletion, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["claim_value", "description", "role", "account_list"]
     list_filter = ["role"]
     search_fields = ["claim_value", "description"]
@@ -271,7 +273,9 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     @admin.display(description=_("prefix"), ordering="prefix")
     def token_prefix(self, obj: ApiToken) -> str:
-        return obj.display_prefix
+        # Left to right whatever the page's direction: in a Hebrew page the
+        # trailing "_…" would otherwise move to the front, "…_xpc_ab12cd34".
+        return format_html('<span dir="ltr">{}</span>', obj.display_prefix)
 
     @admin.display(description=_("state"))
     def token_state(self, obj: ApiToken) -> str:

@@ -32,10 +32,30 @@ THEIR_WORDS = (
     gettext_noop("update"),
     gettext_noop("delete"),
     gettext_noop("access"),
+    gettext_noop("Created {repr:s}"),
+    gettext_noop("Updated {repr:s}"),
+    gettext_noop("Deleted {repr:s}"),
+    gettext_noop("Logged {repr:s}"),
+    gettext_noop("Field"),
+    gettext_noop("From"),
+    gettext_noop("To"),
+    gettext_noop("system"),
     gettext_noop("access attempt"),
     gettext_noop("access attempts"),
     gettext_noop("access failure"),
     gettext_noop("access failures"),
+    # django-axes's field names, on the lockout and failed sign-in pages.
+    gettext_noop("Username"),
+    gettext_noop("IP Address"),
+    gettext_noop("User Agent"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Access lock out"),
+    # Django 5.2's add-user page (its Hebrew catalogue has it empty).
+    gettext_noop(
+        "After you’ve created a user, you’ll be able to edit more user options."  # noqa: RUF001  (Django's words)
+    ),
 )
 
 
@@ -53,6 +73,17 @@ class LockoutConfig(AxesConfig):  # type: ignore[misc]
 
 class AuthenticatorConfig(TotpConfig):  # type: ignore[misc]
     verbose_name = _("Second factor: authenticator apps")
+
+    def ready(self) -> None:
+        super().ready()
+        # django-otp names its model "TOTP device" in a plain string, which
+        # no catalogue can translate: the admin's menu, list, titles and
+        # delete pages said it in English in every language. Named here in
+        # words an admin knows. Migrations read the model's declared Meta
+        # (``original_attrs``), not these, so none is made for it.
+        options = self.get_model("TOTPDevice")._meta
+        options.verbose_name = _("authenticator app")
+        options.verbose_name_plural = _("authenticator apps")
 
 
 class RecoveryCodeConfig(StaticConfig):  # type: ignore[misc]

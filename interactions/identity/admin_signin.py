@@ -18,6 +18,9 @@ from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -120,16 +123,64 @@ admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
 
 
+class ConfirmedFilter(admin.SimpleListFilter):
+    title = _("confirmed")
+    parameter_name = "confirmed"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return [("1", _("Yes")), ("0", _("No"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        if self.value() in ("0", "1"):
+            return queryset.filter(confirmed=self.value() == "1")
+        return queryset
+
+
 @admin.register(TOTPDevice)
 class SecondFactorAdmin(_ScopedReadOnly):
-    """Authenticator apps; deleting one resets that user's second factor."""
+    """Authenticator apps; deleting one resets that user's second factor.
+
+    django-otp names the device's fields in plain English strings (and
+    explains them in English help texts) that no catalogue translates; the
+    columns and fields are the console's own, named in the page's language.
+    """
 
     user_lookup = "user__in"
-    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
-    list_filter = ["confirmed"]
-    search_fields = ["user__username"]
-    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    fields = (
+        "device_user",
+        "device_name",
+        "device_confirmed",
+        "device_created",
+        "device_last_used",
+    )
     readonly_fields = fields
+    list_display = list(fields)
+    # The user column links to the user; the device's name to the device.
+    list_display_links = ["device_name"]
+    list_filter = [ConfirmedFilter]
+    search_fields = ["user__username"]
+
+    @admin.display(description=_("user"), ordering="user__username")
+    def device_user(self, obj: TOTPDevice) -> Any:
+        url = reverse("admin:auth_user_change", args=[obj.user_id])
+        return format_html('<a href="{}">{}</a>', url, obj.user)
+
+    @admin.display(description=_("name"), ordering="name")
+    def device_name(self, obj: TOTPDevice) -> str:
+        return str(obj.name)
+
+    @admin.display(description=_("confirmed"), boolean=True, ordering="confirmed")
+    def device_confirmed(self, obj: TOTPDevice) -> bool:
+        return bool(obj.confirmed)
+
+    @admin.display(description=_("created"), ordering="created_at")
+    def device_created(self, obj: TOTPDevice) -> Any:
+        return obj.created_at
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def device_last_used(self, obj: TOTPDevice) -> Any:
+        # A method's None is shown as "None"; a field's as Django's dash.
+        return obj.last_used_at or self.get_empty_value_display()
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._may(request)

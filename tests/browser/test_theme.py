@@ -7,22 +7,33 @@ one document with no controls and every folded part open."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from auditlog.models import LogEntry
 from django.conf import settings as django_settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from interactions import ratelimit, services
-from interactions.admin_audit import log_entries_for
 from interactions.models import AccountAssignment, InteractionSnapshot, XPlatformAccount
 from interactions.simulator.data import (
     LEADING_ZERO_UNIQUE_ID,
     LIVE_UNIQUE_ID,
     SHARED_PHONE,
+)
+from tests.browser.admin_pages import (
+    ACCOUNT_BULK_DELETES,
+    IDENTITY_BULK_DELETES,
+    BulkDelete,
+    account_pages,
+    admin_rows,
+    identity_pages,
+    superuser_pages,
 )
 from tests.browser.conftest import Session
 from tests.browser.helpers import (
@@ -35,7 +46,7 @@ from tests.browser.helpers import (
     wait_for_photos,
 )
 from tests.browser.test_live_keyboard import RING, contrast
-from tests.support.console import logged_in_verified, sim_account
+from tests.support.console import PASSWORD, logged_in_verified, sim_account
 
 skip_without_browser()
 
@@ -287,31 +298,83 @@ def _admin_session(
 # Django's admin, dark: its own body background (admin/css/dark_mode.css).
 ADMIN_DARK_BG = "rgb(18, 18, 18)"
 ADMIN_LIGHT_BG = "rgb(255, 255, 255)"
+# Admin states saved as screenshots with XPC_BROWSER_SCREENSHOTS=1, to be
+# looked at (helpers.save_screenshot).
+ADMIN_SCREENSHOTS = {
+    "delete assignment",
+    "delete selected sso mappings",
+    "superuser delete account",
+    "reset second factor",
+    "api tokens",
+    "api token",
+    "api token created",
+    "new assignment, user picker open",
+}
 
 
-def _admin_states(admin_user: Any, home: Any, agent: Any) -> list[tuple[str, str]]:
-    """The admin pages checked: lists, change forms, the audit log."""
-    entry = log_entries_for(admin_user, LogEntry.objects.all()).latest("pk")
-    account = home.pk
-    return [
-        ("index", reverse("admin:index")),
-        ("accounts", reverse("admin:interactions_xplatformaccount_changelist")),
-        (
-            "account",
-            reverse("admin:interactions_xplatformaccount_change", args=[account]),
-        ),
-        ("new account", reverse("admin:interactions_xplatformaccount_add")),
-        (
-            "account history",
-            reverse("admin:interactions_xplatformaccount_history", args=[account]),
-        ),
-        ("access log", reverse("admin:interactions_interactionaccess_changelist")),
-        ("users", reverse("admin:auth_user_changelist")),
-        ("user", reverse("admin:auth_user_change", args=[agent.pk])),
-        ("own user", reverse("admin:auth_user_change", args=[admin_user.pk])),
-        ("audit log", reverse("admin:auditlog_logentry_changelist")),
-        ("audit entry", reverse("admin:auditlog_logentry_change", args=[entry.pk])),
-    ]
+class AdminAudit:
+    """One admin's browser in one theme, and what axe found on each page
+    state it was shown: one signed-in session visits every page of a case."""
+
+    def __init__(
+        self,
+        open_session: Callable[..., Session],
+        user: Any,
+        theme: tuple[str, str | None, str, str],
+        viewport: dict[str, int],
+    ) -> None:
+        scheme, choice, background, locale = theme
+        self.session = _admin_session(
+            open_session, user, viewport=viewport, color_scheme=scheme, locale=locale
+        )
+        self.page = self.session.new_page()
+        self.page.goto(self.session.url(reverse("admin:index")))
+        if choice is not None:
+            _choose(self.page, choice)
+        self.background = ADMIN_DARK_BG if background == DARK_BG else ADMIN_LIGHT_BG
+        self.language = locale.split("-")[0]
+        self.case = f"{locale}-{scheme}-{choice or 'auto'}-{viewport['width']}"
+        self.found: list[str] = []
+
+    def check(self, state: str) -> None:
+        """The page as it stands: in the theme and the language, its axe
+        violations noted."""
+        page = self.page
+        assert page.evaluate(BODY_BG) == self.background, state
+        assert page.evaluate("document.documentElement.lang") == self.language, state
+        if self.language != "en":
+            # Django's yes/no icons say True and False; admin-a11y.js translates.
+            english = page.locator('img[alt="True"], img[alt="False"], img[alt="None"]')
+            assert english.count() == 0, state
+        self.found += [f"{state}: {line}" for line in axe_violations(page)]
+        if state in ADMIN_SCREENSHOTS:
+            save_screenshot(page, f"admin-{state.replace(' ', '-')}-{self.case}")
+
+    def visit(self, states: list[tuple[str, str]]) -> None:
+        for state, path in states:
+            response = self.page.goto(self.session.url(path))
+            assert response.status == 200, state
+            self.check(state)
+
+    def bulk_delete(self, bulk: BulkDelete) -> None:
+        """What the "delete selected" action answers for one row."""
+        page = self.page
+        page.goto(self.session.url(reverse(f"admin:{bulk.changelist}")))
+        rows = page.locator("#result_list tbody tr")
+        if bulk.row is not None:
+            rows = rows.filter(has_text=bulk.row)
+        rows.first.locator("input.action-select").check()
+        page.locator("select[name=action]").select_option("delete_selected")
+        page.locator("button[name=index]").click()
+        expect(page.locator("body.delete-confirmation")).to_be_attached()
+        confirm = page.locator('input[name="post"][value="yes"]')
+        expect(confirm).to_have_count(0 if bulk.refused else 1)
+        self.check(bulk.state)
+
+    def assert_clean(self) -> None:
+        assert self.found == [], "\n".join(self.found)
+        # Not one Content Security Policy report, console error or script error.
+        assert self.session.problems.messages == []
 
 
 @pytest.mark.parametrize("viewport", WIDTHS)
@@ -319,25 +382,158 @@ def _admin_states(admin_user: Any, home: Any, agent: Any) -> list[tuple[str, str
 def test_admin_pages_have_no_axe_violation(
     admin_user, agent, home, open_session, theme, viewport
 ):
-    scheme, choice, background, locale = theme
-    session = _admin_session(
-        open_session, admin_user, viewport=viewport, color_scheme=scheme, locale=locale
-    )
+    """Accounts, assignments, users, roles and the logs, as a tenant admin
+    meets them, the pickers of an assignment empty, open and refused."""
+    rows = admin_rows(admin_user, home, agent)
+    audit = AdminAudit(open_session, admin_user, theme, viewport)
+    audit.visit(account_pages(rows))
+    for bulk in ACCOUNT_BULK_DELETES:
+        audit.bulk_delete(bulk)
+    page = audit.page
+
+    page.goto(audit.session.url(reverse("admin:interactions_accountassignment_add")))
+    page.locator("#id_user + .select2-container .select2-selection").click()
+    expect(page.locator("#select2-id_user-results [role=option]").first).to_be_visible()
+    audit.check("new assignment, user picker open")
+    page.keyboard.press("Escape")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".errornote")).to_be_visible()
+    audit.check("new assignment, refused")
+
+    # A row added to an inline table: its picker starts empty.
+    for state, path in [
+        (
+            "account, assigned user added",
+            reverse("admin:interactions_xplatformaccount_change", args=[home.pk]),
+        ),
+        ("user, account added", reverse("admin:auth_user_change", args=[agent.pk])),
+    ]:
+        page.goto(audit.session.url(path))
+        page.locator(".add-row a").click()
+        expect(page.locator(".inline-group tr[class*='dynamic-']").last).to_be_visible()
+        audit.check(state)
+    audit.assert_clean()
+
+
+def test_autocomplete_pickers_are_named_by_their_labels(
+    admin_user, agent, home, open_session
+):
+    """Django's select2 pickers (admin/js/autocomplete.js) as admin-a11y.js
+    mends them: each combobox is named by its field's label, with or
+    without a value; its open list and search box by the same label, inside
+    the page's main landmark; the label moves focus to the combobox."""
+    session = _admin_session(open_session, admin_user)
     page = session.new_page()
-    page.goto(session.url(reverse("admin:index")))
-    if choice is not None:
-        _choose(page, choice)
-    want = ADMIN_DARK_BG if background == DARK_BG else ADMIN_LIGHT_BG
-    language = locale.split("-")[0]
-    found: list[str] = []
-    for state, path in _admin_states(admin_user, home, agent):
-        page.goto(session.url(path))
-        assert page.evaluate(BODY_BG) == want, state
-        assert page.evaluate("document.documentElement.lang") == language, state
-        found += [f"{state}: {line}" for line in axe_violations(page)]
-    assert found == [], "\n".join(found)
-    # Not one Content Security Policy report, console error or script error.
+    page.goto(session.url(reverse("admin:interactions_accountassignment_add")))
+    user = page.get_by_role("combobox", name="User:", exact=True)
+    expect(user).to_be_visible()
+    expect(page.get_by_role("combobox", name="Account:", exact=True)).to_be_visible()
+    page.locator("label[for=id_user]").click()
+    expect(user).to_be_focused()
+    page.keyboard.press("Enter")
+    results = page.get_by_role("listbox", name="User:")
+    expect(results.get_by_role("option", name=agent.username)).to_be_visible()
+    assert user.get_attribute("aria-controls") == "select2-id_user-results"
+    expect(page.locator("main .select2-dropdown")).to_be_visible()
+    expect(page.get_by_role("searchbox", name="User:")).to_be_focused()
+    results.get_by_role("option", name=agent.username).click()
+    expect(user).to_have_text(re.compile(agent.username))
+    assert user.get_attribute("aria-controls") is None
+    # A row added to an account's inline table: named by its column.
+    page.goto(session.url(reverse("admin:auth_user_change", args=[agent.pk])))
+    page.locator(".add-row a").click()
+    expect(
+        page.get_by_role("combobox", name="Account", exact=True).last
+    ).to_be_visible()
     assert session.problems.messages == []
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("theme", THEMES_AND_HEBREW)
+def test_admin_identity_pages_have_no_axe_violation(
+    admin_user, agent, home, open_session, theme, viewport
+):
+    """Single sign-on, API tokens, second factors and lockouts, as a tenant
+    admin meets them: a new token shown once, tokens revoked."""
+    rows = admin_rows(admin_user, home, agent)
+    audit = AdminAudit(open_session, admin_user, theme, viewport)
+    audit.visit(identity_pages(rows))
+    for bulk in IDENTITY_BULK_DELETES:
+        audit.bulk_delete(bulk)
+    page = audit.page
+
+    page.goto(audit.session.url(reverse("admin:identity_apitoken_add")))
+    page.locator("#id_user").select_option(str(agent.pk))
+    page.locator("#id_name").fill("CTI Genesys staging")
+    page.locator("input[name=_save]").click()
+    expect(page.locator("#api-token")).to_be_visible()
+    audit.check("api token created")
+
+    page.goto(audit.session.url(reverse("admin:identity_apitoken_changelist")))
+    page.locator("input.action-select").first.check()
+    page.locator("select[name=action]").select_option("revoke")
+    page.locator("button[name=index]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    audit.check("api tokens, one revoked")
+    audit.assert_clean()
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("theme", THEMES_AND_HEBREW)
+def test_superuser_admin_pages_have_no_axe_violation(
+    admin_user, agent, home, open_session, theme, viewport
+):
+    """The pages a superuser's admin differs in: roles and their permission
+    pickers, users with permissions and the superuser flag, the deletes
+    only a superuser may make."""
+    rows = admin_rows(admin_user, home, agent)
+    root = User.objects.create_superuser("root", "root@example.com", PASSWORD)
+    audit = AdminAudit(open_session, root, theme, viewport)
+    audit.visit(superuser_pages(rows, root))
+    audit.assert_clean()
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("theme", THEMES_AND_HEBREW)
+def test_second_factor_pages_have_no_axe_violation(
+    admin_user, home, open_session, theme, viewport
+):
+    """The console's own second-factor pages an admin meets on the way into
+    the admin (identity/mfa_views.py): enrolment, a wrong code, the recovery
+    codes; then, in another browser, the code asked for and refused."""
+    enrolling, page = _themed(open_session, admin_user, theme, viewport)
+    found: list[str] = []
+    setup = enrolling.url(reverse("mfa-setup") + "?next=/admin/")
+    page.goto(setup)
+    expect(page.locator("figure.mfa-qr svg")).to_be_visible()
+    found += _check(page, theme, "enrolment")
+    page.locator("#id_code").fill("000000")
+    page.locator("form.stacked-form button[type=submit]").click()
+    expect(page.locator(".alert-error")).to_be_visible()
+    found += _check(page, theme, "enrolment, wrong code")
+    device = TOTPDevice.objects.get(user=admin_user, confirmed=False)
+    device.throttle_reset()  # as if the admin waited for the app's next code
+    page.locator("#id_code").fill(f"{totp(device.bin_key):06d}")
+    page.locator("form.stacked-form button[type=submit]").click()
+    expect(page.locator("ul.recovery-codes li")).to_have_count(10)
+    found += _check(page, theme, "recovery codes")
+
+    # Another browser, signed in with the password only: the code is asked.
+    scheme, _, _, locale = theme
+    verifying = open_session(
+        admin_user, viewport=viewport, color_scheme=scheme, locale=locale
+    )
+    page = verifying.new_page()
+    page.goto(verifying.url(reverse("admin:index")))
+    expect(page).to_have_url(re.compile(re.escape(reverse("mfa-verify"))))
+    found += _check(page, theme, "code asked")
+    page.locator("#id_code").fill("000000")
+    page.locator("form.stacked-form button[type=submit]").click()
+    expect(page.locator(".alert-error")).to_be_visible()
+    found += _check(page, theme, "code refused")
+    assert found == [], "\n".join(found)
+    assert enrolling.problems.messages == []
+    assert verifying.problems.messages == []
 
 
 def test_the_choice_follows_the_person_to_another_browser(agent, home, open_session):

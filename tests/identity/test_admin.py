@@ -15,7 +15,7 @@ from tests.support.console import logged_in_verified
 
 ADD = reverse("admin:identity_apitoken_add")
 LIST = reverse("admin:identity_apitoken_changelist")
-SHOWN = re.compile(r'value="(xpc_[a-z0-9]{8}_[A-Za-z0-9]{40})"')
+SHOWN = re.compile(r'<textarea id="api-token"[^>]*>(xpc_[a-z0-9]{8}_[A-Za-z0-9]{40})<')
 
 
 def _change(token: ApiToken) -> str:
