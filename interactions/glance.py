@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 
 from interactions.interaction import Interaction, Outcome
+from interactions.view_model import TemplateLookup
 
 
 @dataclass(frozen=True)
-class StopPoint:
+class StopPoint(TemplateLookup):
     """Where the customer stopped: the last step reached, and the last answer
     they gave (on that step if it asked something, else the one before)."""
 

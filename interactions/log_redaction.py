@@ -14,6 +14,10 @@ _SECRET_PATTERN = re.compile(
 
 
 def redact(text: str) -> str:
+    # Searched first: nearly no line holds a key, and a search is a tenth of
+    # a substitution that finds nothing (every field of every log line).
+    if _SECRET_PATTERN.search(text) is None:
+        return text
     return _SECRET_PATTERN.sub(r"\1[redacted]", text)
 
 

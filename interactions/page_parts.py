@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from interactions.variable_labels import readable_name
+from interactions.view_model import TemplateLookup
 
 
 @dataclass(frozen=True)
-class PartError:
+class PartError(TemplateLookup):
     """Why one part of the page is missing, in plain words.
 
     ``code`` is the failure's API code (interactions.errors); snapshots
@@ -28,7 +29,7 @@ class PartError:
 
 
 @dataclass(frozen=True)
-class StaleNote:
+class StaleNote(TemplateLookup):
     """A part shown from its last good copy because reading it again failed."""
 
     since: datetime
@@ -36,7 +37,7 @@ class StaleNote:
 
 
 @dataclass(frozen=True)
-class Variable:
+class Variable(TemplateLookup):
     name: str
     value: str
     is_set: bool
@@ -51,7 +52,7 @@ class Variable:
 
 
 @dataclass
-class VariableSetView:
+class VariableSetView(TemplateLookup):
     set_id: str
     rows: list[Variable]
     error: PartError | None = None
@@ -80,7 +81,7 @@ class VariableSetView:
 
 
 @dataclass(frozen=True)
-class VariableSetGroup:
+class VariableSetGroup(TemplateLookup):
     """Variable sets shown as one block: a single set, or several sets that
     failed the same way (one error naming them all, not the same error
     repeated for each)."""

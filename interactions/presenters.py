@@ -37,35 +37,36 @@ from interactions.page_parts import (
     variable_set_groups,
 )
 from interactions.revisits import final_answers
+from interactions.view_model import TemplateLookup
 from interactions.xplatform.schemas import FlowChoice, FlowSection
 
 
 @dataclass(frozen=True)
-class Option:
+class Option(TemplateLookup):
     label: str
     selected: bool
 
 
 @dataclass(frozen=True)
-class Column:
+class Column(TemplateLookup):
     field: str
     header: str
 
 
 @dataclass(frozen=True)
-class Table:
+class Table(TemplateLookup):
     columns: list[Column]
     rows: list[list[str]]
 
 
 @dataclass(frozen=True)
-class SectionPhoto:
+class SectionPhoto(TemplateLookup):
     key: str
     file_name: str
 
 
 @dataclass
-class Section:
+class Section(TemplateLookup):
     label: str
     header: str
     footer: str
@@ -89,7 +90,7 @@ class Section:
 
 
 @dataclass
-class Step:
+class Step(TemplateLookup):
     number: int
     title: str
     time: datetime | None
@@ -114,7 +115,7 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Answer:
+class Answer(TemplateLookup):
     page_title: str
     time: datetime | None
     question: str
@@ -129,7 +130,7 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class Photo:
+class Photo(TemplateLookup):
     """A photo of the flow. The URLs are filled in by whoever shows the page
     (the console, the API or a stored copy); empty means nothing to load."""
 
@@ -148,7 +149,7 @@ class Photo:
 
 
 @dataclass(frozen=True)
-class AccountRef:
+class AccountRef(TemplateLookup):
     """The account as the page names it (no credentials, no model)."""
 
     slug: str
@@ -157,7 +158,7 @@ class AccountRef:
 
 
 @dataclass
-class InteractionPage:
+class InteractionPage(TemplateLookup):
     """Everything an interaction page shows, and nothing the page cannot show."""
 
     unique_id: str

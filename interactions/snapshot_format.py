@@ -41,13 +41,26 @@ T = TypeVar("T")
 # --------------------------------------------------------------------------
 
 
+@cache
+def _stored_names(cls: type) -> tuple[str, ...] | None:
+    """The stored fields of a dataclass, None for any other type: asked once
+    per class (a page holds hundreds of dataclass instances)."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(
+        f.name for f in dataclasses.fields(cls) if f.metadata.get("stored", True)
+    )
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: _encode(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.metadata.get("stored", True)
-        }
+    if isinstance(value, _PLAIN):
+        return value
+    names = _stored_names(type(value))
+    if names is not None:
+        return {name: _encode(getattr(value, name)) for name in names}
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, timedelta):

@@ -34,6 +34,7 @@ from interactions.api.base import (
     errors,
     links,
 )
+from interactions.api.representation import snapshot_data
 from interactions.api.serializers import (
     AccountSerializer,
     AnswerSerializer,
@@ -269,8 +270,7 @@ class SnapshotDetailApi(ConsoleApiView):
         snapshot = snapshot_for(actor, snapshot_id, action=Action.VIEW)
         page = services.snapshot_open(actor=actor, snapshot=snapshot)
         page = _stored_photo_urls(request, snapshot, page)
-        stored = {"snapshot": snapshot, "page": page}
-        return Response(self.OutputSerializer(stored).data)
+        return Response(snapshot_data(snapshot, page))
 
 
 class SnapshotPhotoApi(JsonErrorsMixin, ConsoleApiView):

@@ -3,8 +3,9 @@
 Each view parses input with its ``InputSerializer``, checks the account with
 ``account_for`` before any upstream call, calls the same use case as the
 matching HTML view (which records the access with the API as its source) and
-answers with its ``OutputSerializer``. Failures become the one error shape in
-``interactions.api.exceptions``.
+answers with its ``OutputSerializer`` (the interaction's output is built by
+``representation.interaction_data``, without DRF's fields). Failures become
+the one error shape in ``interactions.api.exceptions``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from interactions.api.base import (
     errors,
     links,
 )
+from interactions.api.representation import interaction_data
 from interactions.api.serializers import (
     AccountSerializer,
     AnswerSerializer,
@@ -312,7 +314,7 @@ class InteractionDetailApi(ConsoleApiView):
             # Nothing to show: the upstream failure is the answer.
             raise opened.failure
         page = _api_photo_urls(request, opened.page)
-        return Response(self.OutputSerializer(page, context={"request": request}).data)
+        return Response(interaction_data(page, request))
 
 
 # --------------------------------------------------------------------------

@@ -41,6 +41,9 @@ os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
 os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
 os.environ["XPC_UPSTREAM_ALLOWED_HOSTS"] = "127.0.0.1"
 os.environ["XPC_LOG_LEVEL"] = "WARNING"
+# Pages rendered in-process without `collectstatic`, as the tests do: the
+# hashed-name manifest exists only after a deployment's collect.
+os.environ["XPC_STATIC_MANIFEST"] = "0"
 
 import django  # noqa: E402
 

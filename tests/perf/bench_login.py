@@ -37,6 +37,8 @@ os.environ["DATABASE_URL"] = f"sqlite:///{_DB}"
 os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
 os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
 os.environ["XPC_LOG_LEVEL"] = "ERROR"
+# Pages rendered in-process without `collectstatic`, as the tests do.
+os.environ["XPC_STATIC_MANIFEST"] = "0"
 
 import django  # noqa: E402
 

@@ -8,6 +8,7 @@ kept apart and shown as unavailable photos (docs/security.md, R-IMG-04).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -100,6 +101,7 @@ class NavButton:
         )
 
 
+@functools.lru_cache(maxsize=512)  # a flow's few actions, on every section
 def _action_type(action: str) -> str | None:
     """``NEXT`` from ``server://navigationType?type=NEXT&shouldSendFormData=true``."""
     try:
