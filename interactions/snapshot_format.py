@@ -41,15 +41,23 @@ T = TypeVar("T")
 # --------------------------------------------------------------------------
 
 
-@cache
+_STORED_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
 def _stored_names(cls: type) -> tuple[str, ...] | None:
     """The stored fields of a dataclass, None for any other type: asked once
     per class (a page holds hundreds of dataclass instances)."""
-    if not dataclasses.is_dataclass(cls):
-        return None
-    return tuple(
-        f.name for f in dataclasses.fields(cls) if f.metadata.get("stored", True)
-    )
+    try:
+        return _STORED_NAMES[cls]
+    except KeyError:
+        pass
+    names = None
+    if dataclasses.is_dataclass(cls):
+        names = tuple(
+            f.name for f in dataclasses.fields(cls) if f.metadata.get("stored", True)
+        )
+    _STORED_NAMES[cls] = names
+    return names
 
 
 _PLAIN = (str, int, float, bool, type(None))

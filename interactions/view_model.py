@@ -21,7 +21,7 @@ class TemplateLookup:
 
     __slots__ = ()
 
-    def __getitem__(self, name: str) -> Any:
+    def __getitem__(self, name: object) -> Any:
         if not isinstance(name, str) or name.startswith("_"):
             raise KeyError(name)
         try:
