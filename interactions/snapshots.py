@@ -154,8 +154,7 @@ def interaction_snapshot_store(
     and is usually recognised from the cache with no query (and, when this
     process hashed it lately, without encoding the page again:
     ``page_content_hash``); new content adds a snapshot that starts with the
-    thumbnails already known for its photos, with no lookup before its
-    insert.
+    thumbnails already known for its photos.
     """
     digest, data = page_content_hash(page)
     lookup = {
@@ -167,25 +166,24 @@ def interaction_snapshot_store(
     known = _known_kept(key)
     if known is not None:
         return known
-    # Not remembered: nearly always new content (a first view, a live
-    # change), so it is inserted without asking first; the unique content
-    # constraint refuses it when it is kept already (another viewer a
-    # moment ago, or before this memory), and that row is read instead.
-    if data is None:
-        data = page_to_json(page)
-    try:
-        with transaction.atomic():
-            snapshot = InteractionSnapshot.objects.create(
-                **lookup,
-                first_viewed_by=user if getattr(user, "pk", None) else None,
-                flow_name=page.flow_name[:200],
-                has_photos=page.has_photos,
-                data=data,
-            )
-            _carry_thumbnails(snapshot)
-    except IntegrityError:
-        # The stored JSON is not needed to know the snapshot exists.
-        snapshot = InteractionSnapshot.objects.defer("data").get(**lookup)
+    # The stored JSON is not needed to know the snapshot exists.
+    snapshot = InteractionSnapshot.objects.filter(**lookup).defer("data").first()
+    if snapshot is None:
+        if data is None:
+            data = page_to_json(page)
+        try:
+            with transaction.atomic():
+                snapshot = InteractionSnapshot.objects.create(
+                    **lookup,
+                    first_viewed_by=user if getattr(user, "pk", None) else None,
+                    flow_name=page.flow_name[:200],
+                    has_photos=page.has_photos,
+                    data=data,
+                )
+                _carry_thumbnails(snapshot)
+        except IntegrityError:
+            # Another viewer stored the same content a moment ago.
+            snapshot = InteractionSnapshot.objects.defer("data").get(**lookup)
     _remember_kept(key, snapshot)
     return snapshot.pk
 
