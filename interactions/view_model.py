@@ -20,6 +20,9 @@ class TemplateLookup:
     """Mixed into the page's dataclasses; adds no state (empty slots)."""
 
     __slots__ = ()
+    # Not a sequence: without this, __getitem__ alone would make iter(), `in`
+    # and Django's is_iterable treat the object as one.
+    __iter__ = None
 
     def __getitem__(self, name: object) -> Any:
         if not isinstance(name, str) or name.startswith("_"):

@@ -48,6 +48,14 @@ def test_a_name_is_the_attribute_and_anything_else_a_key_error():
             row[missing]
 
 
+def test_it_is_not_a_sequence():
+    row = Row("first name")
+    with pytest.raises(TypeError):
+        iter(row)
+    with pytest.raises(TypeError):
+        "title" in row  # type: ignore[operator]  # noqa: B015
+
+
 def test_templates_read_it_as_before():
     template = engines["django"].from_string(
         "{{ row.title }}|{{ row.shout }}|{{ row.words }}|{{ row.nothing }}"
