@@ -20,6 +20,7 @@ calls served without Redis since the last line, never per request; readiness
 from __future__ import annotations
 
 import logging
+import pickle
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -30,7 +31,7 @@ import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
-__all__ = ["CacheUnavailable", "ResilientRedisCache", "reset_outages"]
+__all__ = ["CacheUnavailable", "Pickled", "ResilientRedisCache", "reset_outages"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,26 @@ OUTAGE_ERRORS: tuple[type[Exception], ...] = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
 )
+
+
+class Pickled:
+    """A value pickled once for several cache entries.
+
+    Caches pickle what they keep; a value written under two keys (an
+    upstream part and its last good copy) would be pickled twice, the
+    largest share of storing a cold page's parts (docs/performance.md).
+    Pickling this wrapper writes the value's own pickle as it is, and
+    unpickling it gives the value back, not the wrapper, in any cache
+    backend and inside other values (a tuple with a time).
+    """
+
+    __slots__ = ("data",)
+
+    def __init__(self, value: Any) -> None:
+        self.data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+    def __reduce__(self) -> tuple[Callable[[bytes], Any], tuple[bytes]]:
+        return (pickle.loads, (self.data,))
 
 
 class CacheUnavailable(Exception):

@@ -39,6 +39,7 @@ from interactions.fanout import flights, gather
 from interactions.fields import CredentialDecryptError
 from interactions.interaction import Candidate, Interaction, LookupResult, Part
 from interactions.models import XPlatformAccount
+from interactions.resilient_cache import Pickled
 from interactions.xplatform import breaker
 from interactions.xplatform import client as xplatform
 from interactions.xplatform.config import CallerAttribute
@@ -133,9 +134,11 @@ def _fetch(
     for set_id in set_ids:
         if keys[f"set:{set_id}"] not in cached:
             calls[f"set:{set_id}"] = partial(client.variable_set, unique_id, set_id)
-    fetched = _with_last_good(
-        account, unique_id, gather(calls, bulkhead=client.bulkhead), store
-    )
+    fetched = gather(calls, bulkhead=client.bulkhead)
+    # Each good part is written twice (below, and as its last good copy):
+    # pickled once for both.
+    pickled = {name: Pickled(part.value) for name, part in fetched.items() if part.ok}
+    fetched = _with_last_good(account, unique_id, fetched, pickled, store)
     parts: dict[str, Part[Any]] = {
         name: _from_cache(cached[key]) if key in cached else fetched[name]
         for name, key in keys.items()
@@ -156,7 +159,7 @@ def _fetch(
     # from their last good copy) are not, so the next view retries them.
     store(
         {
-            keys[name]: part.value if part.ok else _NOT_FOUND
+            keys[name]: pickled[name] if part.ok else _NOT_FOUND
             for name, part in fetched.items()
             if (part.ok and part.stale_since is None) or part.not_found
         },
@@ -169,10 +172,12 @@ def _with_last_good(
     account: XPlatformAccount,
     unique_id: str,
     fetched: dict[str, Part[Any]],
+    pickled: dict[str, Pickled],
     store: Callable[[dict[str, Any], int], Any],
 ) -> dict[str, Part[Any]]:
     """The fetched parts, a failed one replaced by its last good copy (marked
-    stale) when there is one; good ones kept as the last good copy.
+    stale) when there is one; good ones (``pickled``: their values) kept as
+    the last good copy.
 
     A part that fails keeps the data the agent already saw instead of
     blanking it, and a retry of one section never turns a good section
@@ -186,7 +191,7 @@ def _with_last_good(
     ]
     last_good = cache.get_many([keys[name] for name in failed]) if failed else {}
     now = timezone.now()
-    good = {keys[name]: (part.value, now) for name, part in fetched.items() if part.ok}
+    good = {keys[name]: (pickled[name], now) for name in pickled}
     if good:
         store(good, LAST_GOOD_TTL)
     parts = dict(fetched)

@@ -25,6 +25,7 @@ from interactions.resilient_cache import ResilientRedisCache, reset_outages
 from interactions.simulator import data
 from interactions.xplatform import breaker as breaker_module
 from interactions.xplatform.errors import XPlatformUnavailable
+from interactions.xplatform.schemas.summary import Summary
 from tests.support.console import logged_in, make_user, sim_account
 from tests.support.redis_server import PrivateRedis, console_cache, private_redis
 
@@ -146,6 +147,31 @@ def test_a_cold_page_view_and_a_cached_one(round_trips, account, simulator, sett
     round_trips.clear()
     assert web.get(url).status_code == 200
     assert round_trips.seen() == "MGET EVALSHA EVAL GET GET"
+
+
+def test_a_part_is_pickled_once_for_its_entry_and_its_last_good_copy(
+    redis_server, account, simulator, monkeypatch
+):
+    """Storing a cold fetch writes each good part twice (the part, its last
+    good copy); its pickle is made once and both read back as the part."""
+    pickles: list[object] = []
+    reduce_ex: Any = Summary.__reduce_ex__
+
+    def counting(summary: Summary, protocol: Any) -> Any:
+        pickles.append(summary)
+        return reduce_ex(summary, protocol)
+
+    monkeypatch.setattr(Summary, "__reduce_ex__", counting)
+    interaction = upstream.interaction_fetch(account=account, unique_id=UNIQUE_ID)
+    assert interaction.summary.ok
+    assert len(pickles) == 1
+    kept = caches["default"].get(upstream.cache_key(account, UNIQUE_ID, "summary"))
+    last_good, since = caches["default"].get(
+        upstream.cache_key(account, UNIQUE_ID, "last-good", "summary")
+    )
+    assert kept == last_good == interaction.summary.value
+    assert isinstance(kept, Summary)
+    assert since <= interaction.fetched_at
 
 
 def test_a_success_on_a_clean_breaker_writes_nothing_and_one_after_a_failure_resets(
