@@ -275,6 +275,15 @@ class InteractionPage(TemplateLookup):
         ]
         return dataclasses.replace(self, photos=photos)
 
+    def without_view_time(self) -> InteractionPage:
+        """A copy without what changes with each view, not with the content
+        ("data as of", the time so far on a live flow's last page)."""
+        steps = [
+            dataclasses.replace(step, spent=None) if step.spent_so_far else step
+            for step in self.steps
+        ]
+        return dataclasses.replace(self, data_as_of=None, steps=steps)
+
     def with_console_url(self, url: str) -> InteractionPage:
         """A copy that knows its own address, and gives it in the summary."""
         page = dataclasses.replace(self, console_url=url)

@@ -12,7 +12,11 @@ never serves the old HTML).
 
 "Data as of" is the time of the view, not of the content, so it is left out
 of the key, and the status section that shows it (with relative times such
-as "3 minutes ago") is rendered for every view: ``FRESH``.
+as "3 minutes ago") is rendered for every view: ``FRESH``. The time spent so
+far on the last page of a live flow also grows with every view: it is left
+out of the key too, and the kept timeline holds a marker in its place that
+each view replaces with its own time (otherwise every refresh of a live
+interaction rendered every section again; docs/performance.md).
 
 The sections are rendered from ``page`` and ``stored`` alone, so nothing
 else a view puts in its context (the user, the request's CSRF token) can
@@ -21,7 +25,6 @@ reach HTML that another user is served.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 from collections.abc import Iterable
@@ -31,8 +34,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from interactions.presenters import InteractionPage
+from interactions.templatetags.console import duration
 
 SECONDS = 60
 # Sections that show the time of the view: rendered every time.
@@ -50,30 +58,51 @@ def _templates_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _key(page: InteractionPage, stored: bool, names: tuple[str, ...]) -> str:
+@functools.cache
+def _so_far_marker() -> str:
+    """What the kept timeline holds where a view's "so far" time goes: the
+    same in every process of a deployment (they share the cache), and
+    nothing customer text could hold (derived from the secret key)."""
+    digest = salted_hmac("interactions.section_cache", "so-far").hexdigest()
+    return f"xpc-so-far-{digest[:32]}"
+
+
+def _key(stable: InteractionPage, stored: bool, names: tuple[str, ...]) -> str:
     raw = "\0".join(
         (
             *names,
             _templates_version(),
+            _so_far_marker(),
             translation.get_language() or "",
             timezone.get_current_timezone_name(),
             "stored" if stored else "live",
-            repr(dataclasses.replace(page, data_as_of=None)),
+            repr(stable),
         )
     )
     return "xpc:sections:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def _so_far(page: InteractionPage) -> str:
+    """What the timeline says after the time of the last page of a live
+    flow, as ``timeline.html`` said it: the time spent there so far."""
+    step = next((step for step in page.steps if step.spent_so_far), None)
+    if step is None or not step.spent:
+        return ""
+    spent = conditional_escape(duration(step.spent))
+    return " · " + gettext("%(spent)s so far") % {"spent": spent}
+
+
+def _digest(html: str) -> str:
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()[:16]
+
+
 def _render(page: InteractionPage, stored: bool, names: Iterable[str]) -> Sections:
-    context = {"page": page, "stored": stored}
+    context = {"page": page, "stored": stored, "so_far": _so_far_marker()}
     sections: dict[str, str] = {
         name: render_to_string(f"interactions/includes/{name}.html", context)
         for name in names
     }
-    digests = {
-        name: hashlib.sha256(html.encode("utf-8")).hexdigest()[:16]
-        for name, html in sections.items()
-    }
+    digests = {name: _digest(html) for name, html in sections.items()}
     return sections, digests
 
 
@@ -82,12 +111,20 @@ def sections(page: InteractionPage, stored: bool, names: tuple[str, ...]) -> Sec
     named: the ``FRESH`` ones rendered now, the others from the cache or
     rendered and kept."""
     kept_names = tuple(name for name in names if name not in FRESH)
-    key = _key(page, stored, kept_names)
+    stable = page.without_view_time()
+    key = _key(stable, stored, kept_names)
     kept: Sections | None = cache.get(key) if kept_names else None
     if kept is None:
-        kept = _render(page, stored, kept_names)
+        kept = _render(stable, stored, kept_names)
         cache.set(key, kept, SECONDS)
+    html, digests = dict(kept[0]), dict(kept[1])
+    marker = _so_far_marker()
+    for name, text in kept[0].items():
+        if marker in text:
+            # Rendered HTML, and a sentence with its value escaped (_so_far).
+            html[name] = mark_safe(text.replace(marker, _so_far(page)))  # noqa: S308
+            digests[name] = _digest(html[name])
     fresh = _render(page, stored, [name for name in names if name in FRESH])
-    html = {**kept[0], **fresh[0]}
-    digests = {**kept[1], **fresh[1]}
+    html.update(fresh[0])
+    digests.update(fresh[1])
     return {n: html[n] for n in names}, {n: digests[n] for n in names}

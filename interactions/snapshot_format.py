@@ -112,11 +112,7 @@ def _fingerprint(page: InteractionPage) -> bytes:
     Pickling is exact (two pages pickled alike hold equal values, hence
     equal JSON) and runs in C, about a tenth of ``page_to_json``; pages
     that are equal but pickle apart (shared objects) only miss the memo."""
-    steps = [
-        dataclasses.replace(step, spent=None) if step.spent_so_far else step
-        for step in page.steps
-    ]
-    stable = dataclasses.replace(page, data_as_of=None, steps=steps)
+    stable = page.without_view_time()
     return hashlib.sha256(pickle.dumps(stable, pickle.HIGHEST_PROTOCOL)).digest()
 
 

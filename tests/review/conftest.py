@@ -48,6 +48,15 @@ def detail_url(unique_id: str, slug: str = "sim-acme") -> str:
     return reverse("interactions:detail", args=[slug, unique_id])
 
 
+def viewed_page(response: Any) -> Any:
+    """The page an interaction page's view rendered (its shared sections
+    are rendered from a copy without the time of the view)."""
+    for template, context in zip(response.templates, response.context, strict=True):
+        if template.name == "interactions/detail.html":
+            return context["page"]
+    raise AssertionError("not an interaction page")
+
+
 def access_row(account: XPlatformAccount | None, **fields: Any) -> InteractionAccess:
     """An access-log row written directly (as the service would)."""
     values: dict[str, Any] = {

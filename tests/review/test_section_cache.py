@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test.signals import template_rendered
@@ -15,7 +16,7 @@ from interactions import section_cache
 from interactions.models import InteractionSnapshot
 from interactions.simulator import data
 from interactions.views import LIVE_SECTIONS
-from tests.review.conftest import detail_url
+from tests.review.conftest import detail_url, viewed_page
 
 SECTION = "interactions/includes/"
 FIVE = {f"{name}.html" for name in LIVE_SECTIONS}
@@ -55,7 +56,7 @@ def test_a_second_viewer_of_the_same_content_renders_no_section(
 
 
 def test_new_content_is_rendered_again(agent_client, renders):
-    page = agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).context["page"]
+    page = viewed_page(agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)))
     section_cache.sections(page, False, LIVE_SECTIONS)
     renders.clear()
     later = dataclasses.replace(page, data_as_of=page.data_as_of + timedelta(seconds=5))
@@ -72,7 +73,7 @@ def test_new_content_is_rendered_again(agent_client, renders):
 def test_the_stored_copy_and_another_language_are_rendered_apart(
     agent_client, supervisor_client, renders
 ):
-    page = agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)).context["page"]
+    page = viewed_page(agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)))
     live, _ = section_cache.sections(page, False, ("status",))
     stored, _ = section_cache.sections(page, True, ("status",))
     assert "Status then" in stored["status"]
@@ -85,3 +86,37 @@ def test_the_stored_copy_and_another_language_are_rendered_apart(
     copy = supervisor_client.get(f"/review/snapshots/{snapshot.pk}/")
     assert copy.status_code == 200
     assert "status.html" in renders  # not the live page's sections
+
+
+def test_a_live_flow_s_time_so_far_is_filled_in_for_each_view_of_one_rendering(
+    agent_client, renders
+):
+    """The time spent so far on the last page grows with every refresh: the
+    timeline is still rendered once per content, each view saying its own
+    time where the template put it."""
+    page = viewed_page(agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)))
+    last = page.steps[-1]
+    assert last.time is not None
+
+    def so_far(seconds: int) -> Any:
+        step = dataclasses.replace(
+            last, spent=timedelta(seconds=seconds), spent_so_far=True
+        )
+        return dataclasses.replace(page, steps=[*page.steps[:-1], step])
+
+    renders.clear()
+    first, first_digests = section_cache.sections(so_far(75), False, LIVE_SECTIONS)
+    later, later_digests = section_cache.sections(so_far(130), False, LIVE_SECTIONS)
+    with translation.override("es"):
+        spanish, _ = section_cache.sections(so_far(130), False, ("timeline",))
+    just_now, _ = section_cache.sections(so_far(0), False, LIVE_SECTIONS)
+    assert renders.count("timeline.html") == 2  # English, then Spanish
+    assert "</time> · 1 min 15 s so far</span>" in first["timeline"]
+    assert "</time> · 2 min 10 s so far</span>" in later["timeline"]
+    assert "</time> · 2 min 10 s hasta ahora</span>" in spanish["timeline"]
+    assert "so far" not in just_now["timeline"]  # no time spent yet: none said
+    for html in (first["timeline"], later["timeline"], spanish["timeline"]):
+        assert section_cache._so_far_marker() not in html
+    # Live refresh swaps what changed: the timeline, not the answers.
+    assert first_digests["timeline"] != later_digests["timeline"]
+    assert first_digests["answers"] == later_digests["answers"]
