@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from interactions import images
@@ -43,12 +44,13 @@ def _snapshot_photo_fields(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _carry_thumbnails(snapshot: InteractionSnapshot) -> None:
+def _carry_thumbnails(snapshot: InteractionSnapshot, *, earlier: bool) -> None:
     """Give a new snapshot the thumbnails already known for its photos.
 
     From an earlier snapshot of the interaction (a photo's key is derived
-    from its upstream path, so the same key is the same photo), else from
-    the rendered-photo cache. No upstream call is made here.
+    from its upstream path, so the same key is the same photo), when
+    ``earlier`` says there was one, else from the rendered-photo cache. No
+    upstream call is made here.
     """
     entries = {
         p["key"]: p for p in snapshot.data.get("photos", []) if not p.get("rejected")
@@ -56,18 +58,19 @@ def _carry_thumbnails(snapshot: InteractionSnapshot) -> None:
     if not entries:
         return
     known: dict[str, tuple[bytes, str]] = {}
-    earlier = (
-        SnapshotPhoto.objects.filter(
-            snapshot__account=snapshot.account,
-            snapshot__interaction_id=snapshot.interaction_id,
-            key__in=list(entries),
+    if earlier:
+        stored = (
+            SnapshotPhoto.objects.filter(
+                snapshot__account=snapshot.account,
+                snapshot__interaction_id=snapshot.interaction_id,
+                key__in=list(entries),
+            )
+            .exclude(snapshot=snapshot)
+            .order_by("-snapshot__created_at", "-snapshot__pk")
+            .values_list("key", "thumbnail", "content_type")
         )
-        .exclude(snapshot=snapshot)
-        .order_by("-snapshot__created_at", "-snapshot__pk")
-        .values_list("key", "thumbnail", "content_type")
-    )
-    for key, thumbnail, content_type in earlier:
-        known.setdefault(key, (bytes(thumbnail), content_type))
+        for key, thumbnail, content_type in stored:
+            known.setdefault(key, (bytes(thumbnail), content_type))
     # The others from the rendered-photo cache, in one round trip.
     cache_keys = {
         cache_key(snapshot.account, snapshot.interaction_id, "photo", key): key
@@ -116,9 +119,9 @@ def _keep_here(key: str, value: tuple[int, float]) -> None:
     _kept_here[key] = value
 
 
-def _remember_kept(key: str, snapshot: InteractionSnapshot) -> None:
+def _remember_kept(key: str, pk: int, created_at: datetime) -> None:
     """Remember the row once it is committed (never a row rolled back)."""
-    value = (snapshot.pk, snapshot.created_at.timestamp())
+    value = (pk, created_at.timestamp())
 
     def remember() -> None:
         cache.set(key, value, KEPT_SECONDS)
@@ -166,25 +169,37 @@ def interaction_snapshot_store(
     known = _known_kept(key)
     if known is not None:
         return known
-    # The stored JSON is not needed to know the snapshot exists.
-    snapshot = InteractionSnapshot.objects.filter(**lookup).defer("data").first()
-    if snapshot is None:
-        if data is None:
-            data = page_to_json(page)
-        try:
-            with transaction.atomic():
-                snapshot = InteractionSnapshot.objects.create(
-                    **lookup,
-                    first_viewed_by=user if getattr(user, "pk", None) else None,
-                    flow_name=page.flow_name[:200],
-                    has_photos=page.has_photos,
-                    data=data,
-                )
-                _carry_thumbnails(snapshot)
-        except IntegrityError:
-            # Another viewer stored the same content a moment ago.
-            snapshot = InteractionSnapshot.objects.defer("data").get(**lookup)
-    _remember_kept(key, snapshot)
+    # One query: this content's snapshot if kept, else whether the
+    # interaction has any (a new interaction has no thumbnails to carry).
+    # The stored JSON is not needed for either.
+    nearest = (
+        InteractionSnapshot.objects.filter(
+            account=account, interaction_id=page.unique_id
+        )
+        .alias(same=ExpressionWrapper(Q(content_hash=digest), BooleanField()))
+        .order_by("-same")
+        .values_list("pk", "created_at", "content_hash")
+        .first()
+    )
+    if nearest is not None and nearest[2] == digest:
+        _remember_kept(key, *nearest[:2])
+        return nearest[0]
+    if data is None:
+        data = page_to_json(page)
+    try:
+        with transaction.atomic():
+            snapshot = InteractionSnapshot.objects.create(
+                **lookup,
+                first_viewed_by=user if getattr(user, "pk", None) else None,
+                flow_name=page.flow_name[:200],
+                has_photos=page.has_photos,
+                data=data,
+            )
+            _carry_thumbnails(snapshot, earlier=nearest is not None)
+    except IntegrityError:
+        # Another viewer stored the same content a moment ago.
+        snapshot = InteractionSnapshot.objects.only("created_at").get(**lookup)
+    _remember_kept(key, snapshot.pk, snapshot.created_at)
     return snapshot.pk
 
 

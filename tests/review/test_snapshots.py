@@ -187,6 +187,26 @@ def test_new_snapshot_starts_with_the_thumbnails_already_stored(sim_accounts, ag
     assert bytes(carried.thumbnail) == b"\xff\xd8thumb"
 
 
+def test_a_new_interaction_s_first_snapshot_looks_for_no_earlier_thumbnails(
+    sim_accounts, agent
+):
+    """The lookup that finds no kept copy also says there is no earlier
+    snapshot: no query for thumbnails a new interaction cannot have."""
+    account = sim_accounts["acme"]
+    page = interaction_page(
+        upstream.interaction_fetch(account=account, unique_id=data.UUID_UNIQUE_ID)
+    )
+    assert page.has_photos
+    with CaptureQueriesContext(connection) as queries:
+        snapshots.interaction_snapshot_store(user=agent, account=account, page=page)
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert [sql.split()[0] for sql in statements if "snapshot" in sql] == [
+        "SELECT",
+        "INSERT",
+    ]
+    assert not any("snapshotphoto" in sql for sql in statements)
+
+
 # --- the snapshot page ---------------------------------------------------------
 
 
