@@ -41,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -70,6 +71,8 @@ class Answer:
     seconds: float
     ok: bool
     request_id: str
+    # What a failed request got: its status, or the client's exception.
+    failure: str = ""
 
 
 Request = Callable[[requests.Session], requests.Response]
@@ -189,9 +192,10 @@ class LoadTest(ProductionRun):
             answer = request(self.session())
             ok = answer.status_code in (200, 302)
             rid = answer.headers.get("X-Request-ID", "")
-        except requests.RequestException:
-            ok, rid = False, ""
-        return Answer(time.monotonic() - started, ok, rid)
+            failure = "" if ok else str(answer.status_code)
+        except requests.RequestException as exc:
+            ok, rid, failure = False, "", type(exc).__name__
+        return Answer(time.monotonic() - started, ok, rid, failure)
 
     def open_loop(self, request: Request, rate: float) -> tuple[list[Answer], float]:
         """`rate` requests a second for SECONDS, each timed from its scheduled
@@ -274,6 +278,9 @@ def report(title: str, answers: list[Answer], path: float, cpu: float | None) ->
         f"  {title:<14} {len(answers):5d} {errors:4d} {p50:7.0f} {p95:7.0f} "
         f"{p99:7.0f} {path * 1000:6.0f}   {ratio:<11}  {per}"
     )
+    if errors:
+        kinds = Counter(a.failure for a in answers if not a.ok)
+        say("    errors: " + ", ".join(f"{k} x{n}" for k, n in kinds.most_common()))
 
 
 def main() -> int:
