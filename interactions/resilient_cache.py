@@ -54,17 +54,22 @@ class Pickled:
     Caches pickle what they keep; a value written under two keys (an
     upstream part and its last good copy) would be pickled twice, the
     largest share of storing a cold page's parts (docs/performance.md).
-    Pickling this wrapper writes the value's own pickle as it is, and
-    unpickling it gives the value back, not the wrapper, in any cache
-    backend and inside other values (a tuple with a time).
+    Pickling this wrapper writes the value's own pickle, made the first
+    time and kept (so nothing is pickled while Redis is down and nothing
+    written), and unpickling it gives the value back, not the wrapper, in
+    any cache backend and inside other values (a tuple with a time). The
+    protocol is pickle's highest, Django's default for its caches.
     """
 
-    __slots__ = ("data",)
+    __slots__ = ("data", "value")
 
     def __init__(self, value: Any) -> None:
-        self.data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        self.value = value
+        self.data: bytes | None = None
 
     def __reduce__(self) -> tuple[Callable[[bytes], Any], tuple[bytes]]:
+        if self.data is None:
+            self.data = pickle.dumps(self.value, pickle.HIGHEST_PROTOCOL)
         return (pickle.loads, (self.data,))
 
 
