@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -35,6 +36,7 @@ from interactions import ratelimit, resilient_cache
 from interactions.models import XPlatformAccount
 from interactions.simulator import data
 from interactions.xplatform import client as xplatform
+from interactions.xplatform.schemas.summary import Summary
 from tests.support.console import (
     PASSWORD,
     logged_in,
@@ -228,3 +230,20 @@ def console_log() -> Iterator[ConsoleLog]:
     """What the console's log handler prints during the test, filters applied."""
     with captured_console_log() as log:
         yield log
+
+
+# --- cache writes ------------------------------------------------------------------
+
+
+@pytest.fixture
+def summary_pickles(monkeypatch: pytest.MonkeyPatch) -> list[Summary]:
+    """Every interaction summary pickled meanwhile (for a cache write)."""
+    pickles: list[Summary] = []
+    reduce_ex: Any = Summary.__reduce_ex__
+
+    def counting(summary: Summary, protocol: Any) -> Any:
+        pickles.append(summary)
+        return reduce_ex(summary, protocol)
+
+    monkeypatch.setattr(Summary, "__reduce_ex__", counting)
+    return pickles

@@ -22,7 +22,6 @@ from interactions import resilient_cache, upstream
 from interactions.models import XPlatformAccount
 from interactions.resilient_cache import ResilientRedisCache
 from interactions.simulator import data
-from interactions.xplatform.schemas.summary import Summary
 from tests.support.console import PASSWORD
 from tests.support.redis_server import PrivateRedis, console_cache, free_port
 
@@ -186,21 +185,13 @@ def test_cache_calls_share_one_redis_client(redis_server):
 
 
 def test_an_unreachable_redis_costs_no_pickling_of_the_parts(
-    home, settings, monkeypatch
+    home, settings, summary_pickles
 ):
     """Every page is a cold fetch during an outage, and nothing is written:
     the parts are pickled only for a write that happens."""
     settings.CACHES = console_cache(f"redis://127.0.0.1:{free_port()}/0")
-    pickles: list[object] = []
-    reduce_ex: Any = Summary.__reduce_ex__
-
-    def counting(summary: Summary, protocol: Any) -> Any:
-        pickles.append(summary)
-        return reduce_ex(summary, protocol)
-
-    monkeypatch.setattr(Summary, "__reduce_ex__", counting)
     interaction = upstream.interaction_fetch(
         account=home, unique_id=data.LEADING_ZERO_UNIQUE_ID
     )
     assert interaction.summary.ok
-    assert pickles == []
+    assert summary_pickles == []

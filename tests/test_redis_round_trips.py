@@ -150,21 +150,13 @@ def test_a_cold_page_view_and_a_cached_one(round_trips, account, simulator, sett
 
 
 def test_a_part_is_pickled_once_for_its_entry_and_its_last_good_copy(
-    redis_server, account, simulator, monkeypatch
+    redis_server, account, simulator, summary_pickles
 ):
     """Storing a cold fetch writes each good part twice (the part, its last
     good copy); its pickle is made once and both read back as the part."""
-    pickles: list[object] = []
-    reduce_ex: Any = Summary.__reduce_ex__
-
-    def counting(summary: Summary, protocol: Any) -> Any:
-        pickles.append(summary)
-        return reduce_ex(summary, protocol)
-
-    monkeypatch.setattr(Summary, "__reduce_ex__", counting)
     interaction = upstream.interaction_fetch(account=account, unique_id=UNIQUE_ID)
     assert interaction.summary.ok
-    assert len(pickles) == 1
+    assert len(summary_pickles) == 1
     kept = caches["default"].get(upstream.cache_key(account, UNIQUE_ID, "summary"))
     last_good, since = caches["default"].get(
         upstream.cache_key(account, UNIQUE_ID, "last-good", "summary")
