@@ -32,7 +32,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.template.loader import render_to_string
+from django.template import engines
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.html import conditional_escape
@@ -50,7 +50,7 @@ Sections = tuple[dict[str, str], dict[str, str]]
 
 @functools.cache
 def _templates_version() -> str:
-    folder = Path(settings.BASE_DIR) / "templates" / "interactions" / "includes"
+    folder = Path(settings.BASE_DIR) / "templates" / "jinja2" / "interactions"
     digest = hashlib.sha256()
     for path in sorted(folder.glob("*.html")):
         digest.update(path.name.encode())
@@ -96,12 +96,16 @@ def _digest(html: str) -> str:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()[:16]
 
 
+def _render_section(name: str, context: dict[str, object]) -> str:
+    """One section's HTML (``templates/jinja2/interactions/<name>.html``,
+    Jinja2: interactions/section_templates.py)."""
+    template = engines["sections"].get_template(f"interactions/{name}.html")
+    return mark_safe(template.render(context))  # noqa: S308 (autoescaped)
+
+
 def _render(page: InteractionPage, stored: bool, names: Iterable[str]) -> Sections:
     context = {"page": page, "stored": stored, "so_far": _so_far_marker()}
-    sections: dict[str, str] = {
-        name: render_to_string(f"interactions/includes/{name}.html", context)
-        for name in names
-    }
+    sections = {name: _render_section(name, context) for name in names}
     digests = {name: _digest(html) for name, html in sections.items()}
     return sections, digests
 

@@ -159,6 +159,15 @@ TEMPLATES = [
             ],
         },
     },
+    # The interaction page's sections only, in Jinja2: a cold page's largest
+    # CPU cost in Django's engine (interactions/section_templates.py).
+    {
+        "NAME": "sections",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "interactions.section_templates.environment"},
+    },
 ]
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.

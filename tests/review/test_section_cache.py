@@ -4,12 +4,10 @@ between viewers (interactions/section_cache.py, docs/performance.md)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test.signals import template_rendered
 from django.utils import translation
 
 from interactions import section_cache
@@ -18,24 +16,22 @@ from interactions.simulator import data
 from interactions.views import LIVE_SECTIONS
 from tests.review.conftest import detail_url, viewed_page
 
-SECTION = "interactions/includes/"
 FIVE = {f"{name}.html" for name in LIVE_SECTIONS}
 
 
 @pytest.fixture
-def renders() -> Iterator[list[str]]:
-    """The section templates rendered meanwhile (the includes they pull in
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The section templates rendered meanwhile (the macros they import
     are not counted)."""
     names: list[str] = []
+    render = section_cache._render_section
 
-    def seen(sender: object, template: object, **kwargs: object) -> None:
-        name = getattr(template, "name", "") or ""
-        if name.removeprefix(SECTION) in FIVE:
-            names.append(name.removeprefix(SECTION))
+    def counted(name: str, context: dict[str, object]) -> str:
+        names.append(f"{name}.html")
+        return render(name, context)
 
-    template_rendered.connect(seen)
-    yield names
-    template_rendered.disconnect(seen)
+    monkeypatch.setattr(section_cache, "_render_section", counted)
+    return names
 
 
 def test_a_second_viewer_of_the_same_content_renders_no_section(
@@ -120,3 +116,17 @@ def test_a_live_flow_s_time_so_far_is_filled_in_for_each_view_of_one_rendering(
     # Live refresh swaps what changed: the timeline, not the answers.
     assert first_digests["timeline"] != later_digests["timeline"]
     assert first_digests["answers"] == later_digests["answers"]
+
+
+def test_a_page_without_its_times_says_unknown(agent_client):
+    """The status section of a page whose server could not say when: plain
+    words, and nothing of the template's own syntax."""
+    page = viewed_page(agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)))
+    timeless = dataclasses.replace(
+        page, started_at=None, last_activity=None, data_as_of=None
+    )
+    for stored in (False, True):
+        status = section_cache.sections(timeless, stored, ("status",))[0]["status"]
+        assert status.count("unknown") == 3
+        assert "<time" not in status
+        assert "{" not in status

@@ -261,6 +261,26 @@ def test_snapshot_banner_shows_when_it_was_stored(agent_client, supervisor_clien
     assert "not live data" in page
 
 
+def test_a_stored_copy_says_the_day_its_data_is_of(agent_client, supervisor_client):
+    """Read days later, a stored copy's "data as of" gives the date and the
+    time; the live page, read now, gives the time."""
+    live = agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
+    snapshot = InteractionSnapshot.objects.get()
+    copy = supervisor_client.get(_snapshot_url(snapshot))
+    as_of = copy.context["page"].data_as_of
+    local = timezone.localtime(as_of)
+    status = copy.context["sections"]["status"]
+    assert (
+        f'<time datetime="{as_of.isoformat()}" data-local="datetime">'
+        f"{local:%Y-%m-%d %H:%M:%S}</time>"
+    ) in status
+    live_as_of = live.context["page"].data_as_of
+    assert (
+        f'<time datetime="{live_as_of.isoformat()}" data-local="time">'
+        f"{timezone.localtime(live_as_of):%H:%M:%S}</time>"
+    ) in live.context["sections"]["status"]
+
+
 def test_photo_without_a_stored_thumbnail_says_so(agent_client, supervisor_client):
     agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID))
     snapshot = InteractionSnapshot.objects.get()
