@@ -39,6 +39,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from interactions import section_templates
 from interactions.presenters import InteractionPage
 from interactions.templatetags.console import duration
 
@@ -50,9 +51,12 @@ Sections = tuple[dict[str, str], dict[str, str]]
 
 @functools.cache
 def _templates_version() -> str:
+    """The sections' templates and their environment's code (plurals,
+    date formats), as they are in this release."""
     folder = Path(settings.BASE_DIR) / "templates" / "jinja2" / "interactions"
+    environment = Path(section_templates.__file__)
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.html")):
+    for path in [*sorted(folder.glob("*.html")), environment]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

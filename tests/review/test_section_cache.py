@@ -4,7 +4,9 @@ between viewers (interactions/section_cache.py, docs/performance.md)."""
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -130,3 +132,17 @@ def test_a_page_without_its_times_says_unknown(agent_client):
         assert status.count("unknown") == 3
         assert "<time" not in status
         assert "{" not in status
+
+
+def test_a_release_that_changes_a_section_template_has_new_keys(tmp_path, settings):
+    """Old and new processes of a rolling release never serve each other's
+    sections: the key holds the sections' templates."""
+    source = Path(settings.BASE_DIR) / "templates" / "jinja2" / "interactions"
+    copy = tmp_path / "templates" / "jinja2" / "interactions"
+    shutil.copytree(source, copy)
+    settings.BASE_DIR = tmp_path
+    version = section_cache._templates_version.__wrapped__
+    before = version()
+    timeline = copy / "timeline.html"
+    timeline.write_text(timeline.read_text().replace("step-time", "step-clock"))
+    assert version() != before
