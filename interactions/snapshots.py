@@ -14,14 +14,14 @@ retention purge, so a purged snapshot is never taken as kept.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from interactions import images
@@ -160,47 +160,75 @@ def interaction_snapshot_store(
     thumbnails already known for its photos.
     """
     digest, data = page_content_hash(page)
-    lookup = {
-        "account": account,
-        "interaction_id": page.unique_id,
-        "content_hash": digest,
-    }
     key = _kept_key(account, page.unique_id, digest)
     known = _known_kept(key)
     if known is not None:
         return known
-    # One query: this content's snapshot if kept, else whether the
-    # interaction has any (a new interaction has no thumbnails to carry).
-    # The stored JSON is not needed for either.
-    nearest = (
-        InteractionSnapshot.objects.filter(
-            account=account, interaction_id=page.unique_id
-        )
-        .alias(same=ExpressionWrapper(Q(content_hash=digest), BooleanField()))
-        .order_by("-same")
-        .values_list("pk", "created_at", "content_hash")
-        .first()
+    snapshot = InteractionSnapshot(
+        account=account,
+        interaction_id=page.unique_id,
+        content_hash=digest,
+        first_viewed_by=user if getattr(user, "pk", None) else None,
+        flow_name=page.flow_name[:200],
+        has_photos=page.has_photos,
+        data=page_to_json(page) if data is None else data,
     )
-    if nearest is not None and nearest[2] == digest:
-        _remember_kept(key, *nearest[:2])
-        return nearest[0]
-    if data is None:
-        data = page_to_json(page)
-    try:
-        with transaction.atomic():
-            snapshot = InteractionSnapshot.objects.create(
-                **lookup,
-                first_viewed_by=user if getattr(user, "pk", None) else None,
-                flow_name=page.flow_name[:200],
-                has_photos=page.has_photos,
-                data=data,
-            )
-            _carry_thumbnails(snapshot, earlier=nearest is not None)
-    except IntegrityError:
-        # Another viewer stored the same content a moment ago.
-        snapshot = InteractionSnapshot.objects.only("created_at").get(**lookup)
+    # A page without photos is one statement; with photos, the thumbnails
+    # are added in the same transaction.
+    with transaction.atomic() if page.has_photos else contextlib.nullcontext():
+        earlier = _insert_new(snapshot)
+        if earlier is not None:
+            _carry_thumbnails(snapshot, earlier=earlier)
+    if earlier is None:
+        # Kept already: by another viewer a moment ago, or before this
+        # process's and the cache's memory of it.
+        snapshot = InteractionSnapshot.objects.only("created_at").get(
+            account=account, interaction_id=page.unique_id, content_hash=digest
+        )
     _remember_kept(key, snapshot.pk, snapshot.created_at)
     return snapshot.pk
+
+
+def _insert_new(snapshot: InteractionSnapshot) -> bool | None:
+    """Insert ``snapshot`` unless its content is kept: whether the
+    interaction had an earlier snapshot, None if nothing was inserted.
+
+    One statement (``INSERT ... ON CONFLICT DO NOTHING RETURNING``, in
+    PostgreSQL and SQLite 3.35 or newer): a new content, the common case,
+    needs no lookup first, and a content kept already is passed over
+    without an error, so the database server logs nothing (a refused
+    insert would be logged whole, customer data included: R-PII-02). The
+    subquery in RETURNING sees the table as it was before the insert.
+    """
+    meta = InteractionSnapshot._meta
+    quote = connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    values = [
+        f.get_db_prep_save(f.pre_save(snapshot, True), connection) for f in fields
+    ]
+    column = {f.name: quote(f.column) for f in meta.concrete_fields}
+    table, pk = quote(meta.db_table), column[meta.pk.name]
+    account, interaction = column["account"], column["interaction_id"]
+    # Only quoted names from the model go into the text; every value is a
+    # parameter.
+    names = ", ".join(column[f.name] for f in fields)
+    sql = (
+        f"INSERT INTO {table} ({names}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({account}, {interaction}, {column['content_hash']}) "
+        "DO NOTHING "
+        f"RETURNING {pk}, EXISTS(SELECT 1 FROM {table} AS earlier "
+        f"WHERE earlier.{account} = %s AND earlier.{interaction} = %s "
+        f"AND earlier.{pk} <> {table}.{pk})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, snapshot.account_id, snapshot.interaction_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    snapshot.pk = row[0]
+    snapshot._state.adding, snapshot._state.db = False, connection.alias
+    return bool(row[1])
 
 
 def snapshot_photo_store(
