@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.base import CacheKeyWarning
 from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
@@ -195,3 +197,16 @@ def test_an_unreachable_redis_costs_no_pickling_of_the_parts(
     )
     assert interaction.summary.ok
     assert summary_pickles == []
+
+
+def test_a_key_memcached_would_refuse_is_kept_without_a_warning(redis_server):
+    """Redis keys are binary-safe: the memcached checks Django's base class
+    runs on every key (a warning for each) are not run, and such a key is
+    stored and read back whole."""
+    cache = caches["default"]
+    key = "a key with spaces\x07 and a bell " + "x" * 300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        cache.set(key, "kept")
+        assert cache.get(key) == "kept"
+    assert cache.get(key.replace(" ", "_")) is None

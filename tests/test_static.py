@@ -10,11 +10,17 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.files.storage import storages
 from pytest_django.fixtures import Settings
 
-from tests.support.static import collected_static, production_static_settings
+from tests.support.static import (
+    MANIFEST_STORAGE,
+    collected_static,
+    production_static_settings,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 A_YEAR_OR_MORE = 315_360_000  # WhiteNoise's max-age for hashed names: ten years
@@ -91,3 +97,30 @@ def test_the_admin_static_files_are_hashed_and_served(client, static_root):
         response = client.get(_hashed_url(html, name, "css"))
         assert response.status_code == 200
         assert "immutable" in response["Cache-Control"]
+
+
+def test_a_files_url_is_worked_out_once_as_the_manifest_says(static_root, settings):
+    storage: Any = storages.create_storage({"BACKEND": MANIFEST_STORAGE})
+    looked_up: list[str] = []
+    stored_name = storage.stored_name
+
+    def counted(name: str) -> Any:
+        looked_up.append(name)
+        return stored_name(name)
+
+    storage.stored_name = counted
+    manifest = json.loads((static_root / "staticfiles.json").read_text())["paths"]
+    url = storage.url("css/console.css")
+    assert url == f"/static/{manifest['css/console.css']}"
+    assert storage.url("css/console.css") == url
+    assert storage.url("js/console.js") == f"/static/{manifest['js/console.js']}"
+    assert looked_up == ["css/console.css", "js/console.js"]
+    # A name missing from the manifest fails each time, as Django's does;
+    # with DEBUG on, the unhashed name, never kept for later.
+    for _ in range(2):
+        with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+            storage.url("css/missing.css")
+    settings.DEBUG = True
+    assert storage.url("img/favicon.svg") == "/static/img/favicon.svg"
+    settings.DEBUG = False
+    assert storage.url("img/favicon.svg") == f"/static/{manifest['img/favicon.svg']}"

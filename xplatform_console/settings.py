@@ -442,7 +442,7 @@ XPC_STATIC_MANIFEST = env_bool("XPC_STATIC_MANIFEST", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "xplatform_console.static_storage.ConsoleStaticFilesStorage"
         if XPC_STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

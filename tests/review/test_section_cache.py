@@ -3,6 +3,7 @@ between viewers (interactions/section_cache.py, docs/performance.md)."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import shutil
 from datetime import timedelta
@@ -66,6 +67,23 @@ def test_new_content_is_rendered_again(agent_client, renders):
     sections, _ = section_cache.sections(fewer, False, LIVE_SECTIONS)
     assert sorted(renders) == sorted(FIVE)
     assert sections["answers"].count('class="answer"') == len(page.answers) - 1
+
+
+def test_the_key_stands_for_every_value_of_the_page(agent_client):
+    page = viewed_page(agent_client.get(detail_url(data.LEADING_ZERO_UNIQUE_ID)))
+    assert page.photos
+    names = ("photos",)
+    key = section_cache._key(page, False, names)
+    assert section_cache._key(copy.deepcopy(page), False, names) == key
+    photo = page.photos[0]
+    moved = dataclasses.replace(photo, full_url=photo.full_url + "?moved")
+    other = dataclasses.replace(page, photos=[moved, *page.photos[1:]])
+    assert section_cache._key(other, False, names) != key
+    renamed = dataclasses.replace(page.answers[0], question="Another question")
+    other = dataclasses.replace(page, answers=[renamed, *page.answers[1:]])
+    assert section_cache._key(other, False, names) != key
+    assert section_cache._key(page, True, names) != key
+    assert section_cache._key(page, False, ("answers",)) != key
 
 
 def test_the_stored_copy_and_another_language_are_rendered_apart(

@@ -2,7 +2,8 @@
 
 The suite renders pages with XPC_STATIC_MANIFEST=0 (pyproject.toml); the
 tests of static files and of the real gunicorn collect them as a release
-does, with WhiteNoise's CompressedManifestStaticFilesStorage.
+does, with the release's storage (WhiteNoise's
+CompressedManifestStaticFilesStorage, its URLs memoised).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from django.core.management import call_command
 from django.test.utils import override_settings
 
-MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+MANIFEST_STORAGE = "xplatform_console.static_storage.ConsoleStaticFilesStorage"
 
 _collected: dict[str, Path] = {}
 
