@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.request import Request
 
-from interactions import roles
+from interactions import roles, row_insert
 from interactions.client_address import client_ip
 from interactions.errors import error_kind
 from interactions.masking import mask_query
@@ -85,7 +85,7 @@ class Access:
     ) -> InteractionAccess:
         user = self.actor.user
         account = self.account
-        row = InteractionAccess.objects.create(
+        row = InteractionAccess(
             user=user if getattr(user, "pk", None) else None,
             username=self.actor.username,
             role=roles.role_label(user),
@@ -105,6 +105,7 @@ class Access:
             duration_ms=max(0, int((time.monotonic() - self.started) * 1000)),
             client_ip=self.actor.client_ip,
         )
+        row_insert.insert(row)
         logger.info(
             "access user=%s account=%s action=%s outcome=%s error=%s id=%s "
             "query=%s ms=%s",

@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from interactions import images
+from interactions import images, row_insert
 from interactions.models import InteractionSnapshot, SnapshotPhoto, XPlatformAccount
 from interactions.presenters import InteractionPage
 from interactions.snapshot_format import (
@@ -200,21 +200,14 @@ def _insert_new(snapshot: InteractionSnapshot) -> bool | None:
     insert would be logged whole, customer data included: R-PII-02). The
     subquery in RETURNING sees the table as it was before the insert.
     """
-    meta = InteractionSnapshot._meta
-    quote = connection.ops.quote_name
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    values = [
-        f.get_db_prep_save(f.pre_save(snapshot, True), connection) for f in fields
-    ]
-    column = {f.name: quote(f.column) for f in meta.concrete_fields}
-    table, pk = quote(meta.db_table), column[meta.pk.name]
-    account, interaction = column["account"], column["interaction_id"]
+    insert, values, column = row_insert.insert_statement(snapshot)
+    table = connection.ops.quote_name(InteractionSnapshot._meta.db_table)
+    pk, account = column["pk"], column["account"]
+    interaction = column["interaction_id"]
     # Only quoted names from the model go into the text; every value is a
     # parameter.
-    names = ", ".join(column[f.name] for f in fields)
     sql = (
-        f"INSERT INTO {table} ({names}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"{insert} "  # noqa: S608
         f"ON CONFLICT ({account}, {interaction}, {column['content_hash']}) "
         "DO NOTHING "
         f"RETURNING {pk}, EXISTS(SELECT 1 FROM {table} AS earlier "
@@ -226,8 +219,7 @@ def _insert_new(snapshot: InteractionSnapshot) -> bool | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    snapshot.pk = row[0]
-    snapshot._state.adding, snapshot._state.db = False, connection.alias
+    row_insert.inserted(snapshot, row[0])
     return bool(row[1])
 
 
