@@ -73,10 +73,11 @@ def _so_far_marker() -> str:
 
 
 def _key(stable: InteractionPage, stored: bool, names: tuple[str, ...]) -> str:
-    """The page's pickle stands for it: two pages pickled alike hold equal
-    values, and pickling runs in C, several times faster than the ``repr``
-    this key was made of before (docs/performance.md); equal pages that
-    pickle apart (shared objects) would only render again."""
+    """The page's pickle stands for it (two pages pickled alike hold equal
+    values). A generated page pickles in about 180 microseconds, a sixth
+    less than its ``repr``, which the key was made of before
+    (docs/performance.md); equal pages that pickle apart (shared objects)
+    only render again."""
     digest = hashlib.sha256(pickle.dumps(stable, pickle.HIGHEST_PROTOCOL))
     raw = "\0".join(
         (
