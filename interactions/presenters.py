@@ -176,7 +176,10 @@ class InteractionPage(TemplateLookup):
     flow_error: PartError | None
     variable_sets: list[VariableSetView]
     photos: list[Photo]
-    summary_text: str = ""
+    # The plain-text summary, in the language of whoever is shown the page
+    # and with its address: made by ``with_console_url``, never stored (a
+    # snapshot of the same content in another language is the same content).
+    summary_text: str = field(default="", metadata={"stored": False})
     # Who the customer is, from the variables the account names for it.
     customer_name: str = ""
     customer_id: str = ""
@@ -331,7 +334,6 @@ def interaction_page(interaction: Interaction) -> InteractionPage:
         answers_stale=_stale(interaction.summary),
         flow_stale=_stale(interaction.flow),
     )
-    page.summary_text = summary_text(page)
     return page
 
 

@@ -84,15 +84,33 @@ def page_to_json(page: InteractionPage) -> dict[str, Any]:
     return {"schema": SCHEMA_VERSION, **data}
 
 
+def _failure(error: object) -> object:
+    """A part's failure as the hash sees it: one with a code is the same
+    failure in any language, so its words (in the viewer's language, with
+    detail in English only) are left out."""
+    if isinstance(error, dict) and error.get("code"):
+        return {k: v for k, v in error.items() if k != "message"}
+    return error
+
+
 def content_hash(data: dict[str, Any]) -> str:
     """SHA-256 of the canonical JSON, without what changes with every view
-    rather than with the interaction: "data as of", and the time spent so
-    far on the last page of a live flow."""
+    rather than with the interaction: "data as of", the time spent so far
+    on the last page of a live flow, and the words of a part's failure
+    (the same content seen in Spanish is the same content)."""
     stable = {k: v for k, v in data.items() if k != "data_as_of"}
     stable["steps"] = [
         {**step, "spent": None} if step.get("spent_so_far") else step
         for step in _dicts(data.get("steps"))
     ]
+    for name in ("answers_error", "flow_error"):
+        if name in stable:
+            stable[name] = _failure(stable[name])
+    if "variable_sets" in stable:
+        stable["variable_sets"] = [
+            {**view, "error": _failure(view["error"])} if "error" in view else view
+            for view in _dicts(stable["variable_sets"])
+        ]
     canonical = json.dumps(
         stable, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )

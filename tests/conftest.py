@@ -30,6 +30,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from pytest_django.fixtures import Settings
 
 from interactions import ratelimit, resilient_cache
@@ -85,6 +86,14 @@ def _fresh_upstream_state() -> Iterator[None]:
     xplatform.clear_clients()
     yield
     xplatform.clear_clients()
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> None:
+    """Each test starts in the site's language. A request in Spanish leaves
+    Spanish active on its thread (LocaleMiddleware does not reset it), and
+    code a later test calls directly would speak Spanish."""
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import pytest
 from interactions import upstream
 from interactions.models import XPlatformAccount
 from interactions.page_parts import PartError, Variable, VariableSetView
-from interactions.presenters import InteractionPage, interaction_page
+from interactions.presenters import InteractionPage, interaction_page, summary_text
 from interactions.revisits import Final, final_answers
 from interactions.simulator import data
 
@@ -101,7 +101,7 @@ def test_pages_visited_once_are_not_marked(acme) -> None:
 
 
 def test_summary_says_what_the_answer_was_before(acme) -> None:
-    lines = _page(acme, data.BACK_NAVIGATION_UNIQUE_ID).summary_text.splitlines()
+    lines = summary_text(_page(acme, data.BACK_NAVIGATION_UNIQUE_ID)).splitlines()
     assert f"- {DAMAGE}: Rear bumper, Left door (changed; before: Rear bumper)" in lines
     assert f"- {PHOTOS}: 20250530_174455.jpg (changed; before: no answer)" in lines
 
@@ -162,4 +162,4 @@ def test_the_accounts_labels_name_the_variables(acme) -> None:
     assert labelled["callbackRequested"] == "Customer wants a call"
     assert labelled["agentSkill"] == "Agent skill"
     # The summary pasted into a CRM keeps the names the flow uses.
-    assert "- callbackRequested: Call me back" in page.summary_text
+    assert "- callbackRequested: Call me back" in summary_text(page)

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from interactions import upstream
 from interactions.models import InteractionSnapshot, XPlatformAccount
-from interactions.presenters import InteractionPage, interaction_page
+from interactions.presenters import InteractionPage, interaction_page, summary_text
 from interactions.simulator import data
 from interactions.snapshot_format import (
     SCHEMA_VERSION,
@@ -59,7 +59,9 @@ def test_version_1_snapshot_reads_back_whole() -> None:
     ]
     assert page.photos[0].key == "a4ae1972f8c0d5fa154d"
     assert page.photos[0].label == "Step 6: Photos of the damage"
-    assert page.summary_text.startswith("X-Platform interaction 040100713")
+    # The summary it kept is not read: it is made again when shown.
+    assert page.summary_text == ""
+    assert summary_text(page).startswith("X-Platform interaction 040100713")
     assert page.answers_error is None
     assert page.flow_error is None
 
@@ -84,10 +86,16 @@ def test_version_1_reads_the_same_as_the_page_built_today(
     )
     today = interaction_page(interaction)
     old = page_from_json(_v1("full"))
-    # The summary as stored, without the at-a-glance lines added since.
+    # The summary made from the copy is the one it stored, and today's,
+    # without the at-a-glance lines added since.
     glance = ("Customer: ", "Outcome: ", "Stopped at: ")
-    lines = [x for x in today.summary_text.splitlines() if not x.startswith(glance)]
-    assert old.summary_text == "\n".join(lines)
+
+    def without_glance(page: InteractionPage) -> str:
+        lines = summary_text(page).splitlines()
+        return "\n".join(x for x in lines if not x.startswith(glance))
+
+    assert without_glance(old) == _v1("full")["summary_text"]
+    assert without_glance(today) == without_glance(old)
     # Version 1 did not keep the language the X-Platform gave.
     assert old.photos == [dataclasses.replace(p, language="") for p in today.photos]
     assert old.language == ""
@@ -219,3 +227,24 @@ def test_version_1_snapshot_opens_on_the_review_page_and_in_the_api(
     assert api["steps"][0]["title"] == "Report a car accident"
     assert api["variable_sets"][0]["error"]["code"] == ""
     assert api["photos"][0]["thumbnail_url"] is None
+
+
+def test_a_failures_words_are_left_out_of_the_hash_but_not_its_code() -> None:
+    def stored(code: str, message: str) -> dict[str, Any]:
+        error = {"code": code, "message": message, "not_found": False}
+        return {
+            "schema": 2,
+            "steps": [],
+            "answers_error": error,
+            "flow_error": None,
+            "variable_sets": [{"set_id": "claimDataSet", "rows": [], "error": error}],
+        }
+
+    words = "The X-Platform took too long."
+    said = content_hash(stored("upstream_timeout", words))
+    # The same failure said in Spanish is the same content.
+    in_spanish = "El servidor de X-Platform tardó demasiado."
+    assert content_hash(stored("upstream_timeout", in_spanish)) == said
+    assert content_hash(stored("upstream_error", words)) != said
+    # A copy kept before codes were: its words are all it has.
+    assert content_hash(stored("", "HTTP 503")) != content_hash(stored("", "HTTP 500"))

@@ -493,3 +493,23 @@ def test_a_changed_page_after_a_remembered_one_is_stored(
     stored = InteractionSnapshot.objects.in_bulk([second, third])
     assert stored[second].data["answers"][0]["answer"] == "Changed on the phone"
     assert stored[third].data["flow_name"] == "Renamed in place"
+
+
+def test_the_same_content_seen_in_another_language_is_one_snapshot(
+    agent_client, supervisor_client
+):
+    """The copyable summary is in the viewer's language: made when a page
+    is shown, never part of what is kept or of its content hash."""
+    unique_id = data.ACME_BILLING_UNIQUE_ID  # every part loads
+    agent_client.get(detail_url(unique_id))
+    spanish = agent_client.get(detail_url(unique_id), HTTP_ACCEPT_LANGUAGE="es")
+    assert spanish["Content-Language"] == "es"
+    assert "Interacción de X-Platform 0909015" in spanish.context["page"].summary_text
+    snapshot = InteractionSnapshot.objects.get()
+    assert "summary_text" not in snapshot.data
+    copy = supervisor_client.get(
+        f"/review/snapshots/{snapshot.pk}/", HTTP_ACCEPT_LANGUAGE="es"
+    )
+    summary = copy.context["page"].summary_text
+    assert summary.startswith("Interacción de X-Platform 0909015")
+    assert snapshot.data["answers"][0]["answer"] in summary
