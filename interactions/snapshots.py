@@ -197,8 +197,10 @@ def _insert_new(snapshot: InteractionSnapshot) -> bool | None:
     PostgreSQL and SQLite 3.35 or newer): a new content, the common case,
     needs no lookup first, and a content kept already is passed over
     without an error, so the database server logs nothing (a refused
-    insert would be logged whole, customer data included: R-PII-02). The
-    subquery in RETURNING sees the table as it was before the insert.
+    insert would be logged whole, customer data included: R-PII-02). In
+    RETURNING, PostgreSQL's subquery sees the table as it was before the
+    insert and SQLite's sees the new row: ``<> the new id`` leaves it out in
+    both. As in ``save()``, a failure marks the transaction for rollback.
     """
     insert, values, column = row_insert.insert_statement(snapshot)
     table = connection.ops.quote_name(InteractionSnapshot._meta.db_table)
@@ -214,7 +216,7 @@ def _insert_new(snapshot: InteractionSnapshot) -> bool | None:
         f"WHERE earlier.{account} = %s AND earlier.{interaction} = %s "
         f"AND earlier.{pk} <> {table}.{pk})"
     )
-    with connection.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
         cursor.execute(sql, [*values, snapshot.account_id, snapshot.interaction_id])
         row = cursor.fetchone()
     if row is None:

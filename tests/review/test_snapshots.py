@@ -8,10 +8,11 @@ import io
 import re
 import time
 from datetime import timedelta
+from typing import Any, cast
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -513,3 +514,15 @@ def test_the_same_content_seen_in_another_language_is_one_snapshot(
     summary = copy.context["page"].summary_text
     assert summary.startswith("Interacción de X-Platform 0909015")
     assert snapshot.data["answers"][0]["answer"] in summary
+
+
+def test_a_failed_insert_marks_its_transaction_for_rollback(sim_accounts):
+    """As ``save()`` does: code that catches the error inside a transaction
+    cannot go on writing in a transaction PostgreSQL has aborted."""
+    broken = InteractionSnapshot(account=sim_accounts["acme"], content_hash="0" * 64)
+    broken.interaction_id = cast(Any, None)  # NOT NULL
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            snapshots._insert_new(broken)
+        assert transaction.get_rollback()
+    assert not InteractionSnapshot.objects.exists()
