@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -58,3 +59,36 @@ def check_security_settings(
             Error("The browsable API must be off in production.", id="xpc.E006")
         )
     return errors
+
+
+# ``INSERT ... RETURNING``: every page view's access-log row and every new
+# snapshot (interactions/row_insert.py, interactions/snapshots.py).
+SQLITE_AT_LEAST = (3, 35, 0)
+
+
+def sqlite_version() -> tuple[int, int, int]:
+    return sqlite3.sqlite_version_info
+
+
+@register()
+def check_sqlite_version(
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[CheckMessage]:
+    """SQLite (the database when DATABASE_URL is unset) must know RETURNING."""
+    engines = {db["ENGINE"] for db in settings.DATABASES.values()}
+    if (
+        "django.db.backends.sqlite3" not in engines
+        or sqlite_version() >= SQLITE_AT_LEAST
+    ):
+        return []
+    found = ".".join(map(str, sqlite_version()))
+    return [
+        Error(
+            f"SQLite {found} is too old: the console needs 3.35 or newer "
+            "(INSERT ... RETURNING). Use the Python build's newer SQLite, or "
+            "PostgreSQL (DATABASE_URL).",
+            id="xpc.E007",
+        )
+    ]

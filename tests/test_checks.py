@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.checks import run_checks
 from django.core.management import call_command
+from django.db import connection
 
+from interactions import checks
 from interactions.checks import check_security_settings
 
 
@@ -92,3 +94,14 @@ def test_no_view_is_csrf_exempt():
         if "csrf_exempt" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_an_sqlite_without_returning_is_an_error(monkeypatch):
+    assert checks.check_sqlite_version() == []  # this Python's SQLite
+    monkeypatch.setattr(checks, "sqlite_version", lambda: (3, 34, 1))
+    errors = checks.check_sqlite_version()
+    if connection.vendor != "sqlite":  # make test-services: PostgreSQL
+        assert errors == []
+        return
+    assert [e.id for e in errors] == ["xpc.E007"]
+    assert "SQLite 3.34.1 is too old" in errors[0].msg
