@@ -176,9 +176,7 @@ class InteractionPage(TemplateLookup):
     flow_error: PartError | None
     variable_sets: list[VariableSetView]
     photos: list[Photo]
-    # The plain-text summary, in the language of whoever is shown the page
-    # and with its address: made by ``with_console_url``, never stored (a
-    # snapshot of the same content in another language is the same content).
+    # Made by ``with_console_url`` in the reader's language; not stored.
     summary_text: str = field(default="", metadata={"stored": False})
     # Who the customer is, from the variables the account names for it.
     customer_name: str = ""
