@@ -37,6 +37,7 @@ the cache as usual (``set_many``, a no-op during an outage).
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -105,6 +106,49 @@ class Read:
             self.pending.append((data, timeout))
 
 
+class _Decoded:
+    """The values this process decoded lately, by the bytes Redis held.
+
+    A cached page, a live refresh and every viewer of one interaction read
+    the same bytes again and again; unpickling them was about a third of a
+    cached page's fetch (docs/performance.md). What is shared through this
+    module is immutable (frozen dataclasses of tuples: upstream parts and
+    rendered photos), so equal bytes may give the one object decoded first.
+    Bounded by size: values above ``LARGEST`` bytes are not kept, and the
+    memo is emptied when it would pass ``BUDGET``."""
+
+    LARGEST = 256 * 1024
+    BUDGET = 16 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self._values: dict[bytes, Any] = {}
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def decode(self, backend: ResilientRedisCache, raw: bytes) -> Any:
+        value = self._values.get(raw, _MISSING)
+        if value is not _MISSING:
+            return value
+        value = backend.decode(raw)
+        if len(raw) <= self.LARGEST:
+            with self._lock:
+                if self._size + len(raw) > self.BUDGET:
+                    self._values.clear()
+                    self._size = 0
+                self._values[raw] = value
+                self._size += len(raw)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._size = 0
+
+
+_MISSING = object()
+decoded = _Decoded()
+
+
 def _backend() -> ResilientRedisCache | None:
     backend = caches["default"]
     return backend if isinstance(backend, ResilientRedisCache) else None
@@ -148,7 +192,7 @@ def _read_or_lock(
     # A missing key: nil, or false when the client speaks RESP3.
     found = [None if value is None or value is False else value for value in raw]
     values = {
-        key: backend.decode(value)
+        key: decoded.decode(backend, value)
         for key, value in zip(keys, found, strict=False)
         if value is not None
     }

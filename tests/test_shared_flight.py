@@ -19,7 +19,7 @@ from django.urls import reverse
 from interactions import shared_flight, upstream
 from interactions.fanout import SingleFlight
 from interactions.models import XPlatformAccount
-from interactions.resilient_cache import reset_outages
+from interactions.resilient_cache import ResilientRedisCache, reset_outages
 from interactions.simulator import data
 from tests.observability.test_metrics import value
 from tests.support.console import logged_in, make_user, sim_account
@@ -193,3 +193,54 @@ def test_the_live_page_refreshes_as_often_as_its_parts_are_cached(
     key = backend.make_key(upstream.cache_key(account, data.LIVE_UNIQUE_ID, "flow"))
     ttl_ms = backend.redis_client().pttl(key)  # type: ignore[attr-defined]
     assert 6000 < ttl_ms <= 7000
+
+
+def test_a_cached_part_is_decoded_once_per_process(
+    redis_server, per_process, account, monkeypatch
+):
+    shared_flight.decoded.clear()
+    per_process.use(SingleFlight())
+    decodes: list[bytes] = []
+    original = ResilientRedisCache.decode
+
+    def counted(self: ResilientRedisCache, raw: bytes) -> Any:
+        decodes.append(raw)
+        return original(self, raw)
+
+    monkeypatch.setattr(ResilientRedisCache, "decode", counted)
+    upstream.interaction_fetch(account=account, unique_id=UNIQUE_ID)  # stores
+    assert decodes == []
+    first = upstream.interaction_fetch(account=account, unique_id=UNIQUE_ID)
+    assert len(decodes) == _parts(account)
+    again = upstream.interaction_fetch(account=account, unique_id=UNIQUE_ID)
+    # The same bytes again: nothing unpickled, the same (immutable) values.
+    assert len(decodes) == _parts(account)
+    assert again.flow.value is first.flow.value
+    assert again.summary.value is first.summary.value
+    assert again.summary.value == first.summary.value
+
+
+class _Backend:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def decode(self, raw: bytes) -> Any:
+        self.calls += 1
+        return raw.decode("ascii")
+
+
+def test_the_decoded_memo_skips_large_values_and_empties_when_full(monkeypatch):
+    memo = shared_flight._Decoded()
+    monkeypatch.setattr(memo, "LARGEST", 8)
+    monkeypatch.setattr(memo, "BUDGET", 12)
+    backend: Any = _Backend()
+    assert memo.decode(backend, b"too-large") == "too-large"
+    assert memo.decode(backend, b"too-large") == "too-large"
+    assert backend.calls == 2  # above LARGEST: decoded every time
+    memo.decode(backend, b"small-1")
+    memo.decode(backend, b"small-1")
+    assert backend.calls == 3
+    memo.decode(backend, b"small-2")  # 14 bytes would pass BUDGET: emptied first
+    memo.decode(backend, b"small-2")
+    memo.decode(backend, b"small-1")
+    assert backend.calls == 5
