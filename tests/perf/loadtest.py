@@ -34,6 +34,7 @@ length of each step (default 10), XPC_LOADTEST_RATES the steps as
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import statistics
@@ -86,6 +87,7 @@ class LoadTest(ProductionRun):
             "XPC_RATE_LIMIT_SEARCH": "100000000",
         }
         self.token = ""
+        self.turn = itertools.count()
         self.phones = self._phones()
         self.local = threading.local()
 
@@ -153,7 +155,10 @@ class LoadTest(ProductionRun):
         return f"/a/{slug}/i/gen-{next(self.serial)}/"
 
     def base(self) -> str:
-        return self.bases[next(self.serial) % 2]
+        """The two instances in turn. Its own counter: counting with the
+        interactions' serial sent every cold page to one instance (each
+        takes one number for its ID and one for its instance)."""
+        return self.bases[next(self.turn) % 2]
 
     def _get(
         self, session: requests.Session, path: str, cookie: str
