@@ -24,8 +24,11 @@ Then cProfile over 100 requests of one scenario (XPC_PROFILE, default
 ``html``; ``0`` for none): the functions with the most cumulative and the
 most own time of the main thread, and, profiled apart on the pool threads
 that make them (CPU time of each thread), the upstream calls: HTTP,
-connections, JSON parsing and validation. `make loadtest` measures the
-same on gunicorn under load; this is the quiet, repeatable view to compare
+connections, JSON parsing and validation. ``XPC_PROFILE=phases`` instead
+times the steps of a page (``PHASES``) by the request thread's CPU clock,
+for the cold HTML and API pages and the cached one: what each step really
+costs, without a profiler's overhead. `make loadtest` measures the same
+on gunicorn under load; this is the quiet, repeatable view to compare
 before and after a change. Loopback only; about a minute.
 """
 
@@ -44,6 +47,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -123,30 +127,39 @@ class RedisCounts:
         )
 
 
-def cpu_per_request(request: Callable[[], int], runs: int) -> tuple[list[float], int]:
-    """CPU seconds of each request (every answer must be 200), and the
-    database queries the main thread sent for all of them."""
+@dataclass
+class Measured:
+    """CPU seconds of each request: the process (every thread) and the
+    request's own thread (the rest is the upstream calls on the pool's
+    threads); the database queries the request's thread sent."""
+
+    process: list[float] = field(default_factory=list)
+    thread: list[float] = field(default_factory=list)
+    queries: int = 0
+
+
+def cpu_per_request(request: Callable[[], int], runs: int) -> Measured:
+    """Each request's CPU (every answer must be 200) and its queries."""
     from django.db import connection
 
-    queries = 0
+    measured = Measured()
     show = os.environ.get("XPC_PROFILE_SQL") == "1" and runs == RUNS
 
     def count(execute, sql, params, many, context):
-        nonlocal queries
-        queries += 1
-        if show and len(samples) == 0:  # the first request's statements
+        measured.queries += 1
+        if show and not measured.process:  # the first request's statements
             say(f"    sql: {' '.join(sql.split())[:150]}")
         return execute(sql, params, many, context)
 
-    samples = []
     with connection.execute_wrapper(count):
         for _ in range(runs):
-            started = time.process_time()
+            started, thread_started = time.process_time(), time.thread_time()
             status = request()
-            samples.append(time.process_time() - started)
+            measured.thread.append(time.thread_time() - thread_started)
+            measured.process.append(time.process_time() - started)
             if status != 200:
                 raise DeployFailure(f"a request answered {status}")
-    return samples, queries
+    return measured
 
 
 def main() -> int:
@@ -201,8 +214,12 @@ def measure(run: Profile) -> bool:
         cpu_per_request(request, 3)
     counts = RedisCounts(run.ports["redis"])
     say(f"== CPU per request, {RUNS} requests each (ms)")
-    say(f"  {'scenario':<8} {'mean':>6} {'p50':>6} {'p95':>6}  queries/request")
-    say("  (XPC_PROFILE_SQL=1 prints the first request's statements)")
+    say(
+        f"  {'scenario':<8} {'mean':>6} {'p50':>6} {'p95':>6} {'thread':>6}"
+        "  queries/request"
+    )
+    say("  (thread: the request's own thread; the rest is the upstream calls")
+    say("  on the pool's threads. XPC_PROFILE_SQL=1 prints the statements)")
     for name, request in (
         ("html", html),
         ("api", api_page),
@@ -210,20 +227,97 @@ def measure(run: Profile) -> bool:
         ("live", live),
     ):
         with counts:
-            samples, queries = cpu_per_request(request, RUNS)
-        ordered = sorted(samples)
+            measured = cpu_per_request(request, RUNS)
+        ordered = sorted(measured.process)
         say(
-            f"  {name:<8} {statistics.fmean(samples) * 1000:6.2f} "
+            f"  {name:<8} {statistics.fmean(ordered) * 1000:6.2f} "
             f"{ordered[len(ordered) // 2] * 1000:6.2f} "
-            f"{ordered[int(len(ordered) * 0.95)] * 1000:6.2f}  {queries / RUNS:.1f}"
+            f"{ordered[int(len(ordered) * 0.95)] * 1000:6.2f} "
+            f"{statistics.fmean(measured.thread) * 1000:6.2f}"
+            f"  {measured.queries / RUNS:.1f}"
         )
         say(f"           {counts.summary(RUNS)}")
     say("  goals: cold page (html, api) <= 8 ms, cached page <= 2 ms")
     scenarios = {"html": html, "api": api_page, "cached": cached, "live": live}
     chosen = os.environ.get("XPC_PROFILE", "html")
-    if chosen in scenarios:
+    if chosen == "phases":
+        for name in ("html", "api", "cached"):
+            phases(name, scenarios[name])
+    elif chosen in scenarios:
         profile(chosen, scenarios[chosen])
     return False
+
+
+# What XPC_PROFILE=phases times: (module, function or Class.method, label),
+# a step's parts indented under it. Each is timed by the request thread's
+# CPU clock, so waiting (for PostgreSQL, Redis or the upstream calls) and
+# other threads' work are left out: unlike a sampling profiler, which also
+# counts a thread waiting for the GIL (docs/performance.md).
+PHASES = (
+    ("django.core.handlers.base", "BaseHandler.get_response", "the request"),
+    ("django.contrib.auth.middleware", "get_user", "  session and user"),
+    (
+        "interactions.identity.tokens",
+        "ApiTokenAuthentication.authenticate",
+        "  API token",
+    ),
+    ("interactions.services", "interaction_open", "  interaction_open"),
+    ("interactions.upstream", "interaction_fetch", "    fetch"),
+    ("interactions.shared_flight", "_read_or_lock", "      read or lock"),
+    ("interactions.upstream", "gather", "      start the calls, wait"),
+    ("interactions.shared_flight", "_release", "      store parts, release"),
+    ("interactions.services", "interaction_page", "    page"),
+    ("interactions.access_log", "Access.record", "    access log row"),
+    ("interactions.services", "interaction_snapshot_store", "    snapshot"),
+    ("interactions.snapshots", "page_content_hash", "      content hash"),
+    ("interactions.snapshots", "_known_kept", "      kept already? (Redis)"),
+    ("interactions.snapshots", "_insert_new", "      insert"),
+    ("interactions.snapshots", "_remember_kept", "      remember it (Redis)"),
+    ("interactions.views", "_console_page", "  console links, summary"),
+    ("interactions.views", "page_sections", "  sections"),
+    ("interactions.section_cache", "_render", "    rendered (Jinja2)"),
+    ("interactions.views", "render", "  page template (Django)"),
+    ("interactions.api.views", "_api_photo_urls", "  API photo links"),
+    ("interactions.api.views", "interaction_data", "  API representation"),
+)
+
+
+def phases(name: str, request: Callable[[], int]) -> None:
+    """Mean CPU per request of each step in ``PHASES``, request thread."""
+    import importlib
+
+    spent: dict[str, float] = dict.fromkeys([label for *_, label in PHASES], 0.0)
+    restore: list[tuple[Any, str, Any]] = []
+
+    def timed(original: Callable[..., Any], label: str) -> Callable[..., Any]:
+        @functools.wraps(original)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            started = time.thread_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[label] += time.thread_time() - started
+
+        return call
+
+    for module, dotted, label in PHASES:
+        owner: Any = importlib.import_module(module)
+        *path, attribute = dotted.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        original = owner.__dict__[attribute]
+        restore.append((owner, attribute, original))
+        setattr(owner, attribute, timed(original, label))
+    try:
+        for _ in range(RUNS):
+            request()
+    finally:
+        for owner, attribute, original in reversed(restore):
+            setattr(owner, attribute, original)
+    say(f"== {name}: CPU of the request's thread by step, ms per request")
+    for label, seconds in spent.items():
+        if seconds:
+            say(f"  {label:<34} {seconds * 1000 / RUNS:6.2f}")
 
 
 def profile(name: str, request: Callable[[], int]) -> None:
