@@ -115,7 +115,13 @@ def _render_section(name: str, context: dict[str, object]) -> str:
 
 
 def _render(page: InteractionPage, stored: bool, names: Iterable[str]) -> Sections:
-    context = {"page": page, "stored": stored, "so_far": _so_far_marker()}
+    context = {
+        "page": page,
+        "stored": stored,
+        "so_far": _so_far_marker(),
+        # The sections' own ``_`` (the macros they import use the global one).
+        "_": section_templates.translator(),
+    }
     sections = {name: _render_section(name, context) for name in names}
     digests = {name: _digest(html) for name, html in sections.items()}
     return sections, digests

@@ -27,6 +27,7 @@ error in the tests, never an empty cell on an agent's screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -34,19 +35,42 @@ from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.defaultfilters import date as django_date
 from django.templatetags.tz import do_timezone
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # (not in the stubs)
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext, override
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
 from interactions.templatetags.console import copy_label, duration, lang_dir, step_label
 
-__all__ = ["environment"]
+__all__ = ["environment", "translator"]
 
 
 def _translate(message: str) -> Markup:
     """A message of the templates, translated: markup, as the catalogues
     hold it; the values ``|format`` puts in are escaped."""
     return Markup(gettext(message))  # noqa: S704 (the catalogue's own text)
+
+
+# The templates' messages as ``_`` gives them, by language: a cold page's
+# sections show about 90, and Django's ``gettext`` finds the active
+# language anew on every call (docs/performance.md). The templates only
+# translate literals, so each language holds at most their messages.
+_MESSAGES: dict[str | None, dict[str, Markup]] = {}
+
+
+def translator() -> Callable[[str], Markup]:
+    """``_`` for one render, in the language active now: the same markup
+    as the global ``_``, each message translated once per process."""
+    language = get_language()
+    messages = _MESSAGES.setdefault(language, {})
+
+    def translate(message: str) -> Markup:
+        found = messages.get(message)
+        if found is None:
+            with override(language):
+                found = messages[message] = _translate(message)
+        return found
+
+    return translate
 
 
 # Django's date formats the sections use most, written directly: Django's

@@ -17,6 +17,7 @@ from django.template.defaultfilters import date as django_date
 from django.templatetags.tz import do_timezone
 from django.utils import timezone, translation
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
+from markupsafe import Markup
 
 from interactions import section_templates
 
@@ -60,6 +61,31 @@ def test_a_translation_is_markup_and_the_values_it_takes_are_escaped():
         'Cambiada después, en el <a href="#step-3&#34;&gt;&lt;script&gt;">'
         "paso 3&#34;&gt;&lt;script&gt;</a>"
     )
+
+
+def test_a_render_s_translator_speaks_the_language_active_when_it_began(
+    monkeypatch,
+):
+    translated: list[str] = []
+
+    def counted(message: str) -> str:
+        translated.append(message)
+        return translation.gettext(message)
+
+    monkeypatch.setattr(section_templates, "_MESSAGES", {})
+    monkeypatch.setattr(section_templates, "gettext", counted)
+    with translation.override("es"):
+        spanish = section_templates.translator()
+        expected = translation.gettext("Customer")
+    with translation.override("en"):
+        english = section_templates.translator()
+        assert spanish("Customer") == expected != "Customer"
+        assert english("Customer") == "Customer"
+        assert isinstance(spanish("Customer"), Markup)
+    # Once per message and language, however many renders ask.
+    with translation.override("es"):
+        assert section_templates.translator()("Customer") == expected
+    assert translated == ["Customer", "Customer"]
 
 
 def test_customer_text_is_escaped_whatever_the_settings_say():
