@@ -358,8 +358,9 @@ if XPC_API_TOKEN_DAYS > XPC_API_TOKEN_MAX_DAYS:
 # Sessions and cookies (docs/security.md, R-DJ-04)
 # In the database only: never a per-process cache (a session signed out on one
 # process stayed signed in on the others) nor Redis (an outage must not sign
-# anyone out or back in). One primary-key read per request (docs/security.md).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# anyone out or back in). One primary-key read per request (docs/security.md),
+# Django's database store read with a plain statement (interactions/sessions.py).
+SESSION_ENGINE = "interactions.sessions"
 SESSION_COOKIE_AGE = 36_000  # one 10-hour shift
 XPC_SESSION_IDLE_TIMEOUT = env_int("XPC_SESSION_IDLE_TIMEOUT", 3600, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
