@@ -61,8 +61,13 @@ class ApiTokenAuthentication(TokenAuthentication):
         if not key or len(key) > MAX_TOKEN_LENGTH:
             raise _invalid()
         digest = token_digest(key)
-        token = ApiToken.objects.select_related("user").filter(digest=digest).first()
-        if token is None or not hmac.compare_digest(token.digest, digest):
+        try:
+            # The digest is unique: get() asks for no ordering and no limit,
+            # a sixth cheaper to build than first() (docs/performance.md).
+            token = ApiToken.objects.select_related("user").get(digest=digest)
+        except ApiToken.DoesNotExist:
+            raise _invalid() from None
+        if not hmac.compare_digest(token.digest, digest):
             raise _invalid()
         now = timezone.now()
         if token.revoked_at is not None:
