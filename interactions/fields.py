@@ -31,16 +31,6 @@ def field_fernet() -> MultiFernet:
         raise CredentialDecryptError("A field encryption key is malformed.") from None
 
 
-# Plaintexts this process revealed lately, by the keys and the token: an
-# account's application key is otherwise decrypted on every page view
-# (docs/performance.md). The configured keys are part of the memo's key, so
-# a key taken out of XPC_FIELD_ENCRYPTION_KEYS stops decrypting at once.
-# The plaintext is already held by the account's client for as long.
-# Bounded: emptied when full.
-_REVEALED: dict[tuple[tuple[str, ...], str], str] = {}
-REVEALED_KEPT = 256
-
-
 class Secret:
     """An encrypted value as stored. It never shows its plaintext by accident."""
 
@@ -55,22 +45,12 @@ class Secret:
 
     def reveal(self) -> str:
         """Return the plaintext; raise CredentialDecryptError when keys do not fit."""
-        memo = (tuple(settings.XPC_FIELD_ENCRYPTION_KEYS), self.token)
-        plaintext = _REVEALED.get(memo)
-        if plaintext is not None:
-            return plaintext
         try:
-            plaintext = (
-                field_fernet().decrypt(self.token.encode("ascii")).decode("utf-8")
-            )
+            return field_fernet().decrypt(self.token.encode("ascii")).decode("utf-8")
         except (InvalidToken, UnicodeError):
             raise CredentialDecryptError(
                 "The stored credential cannot be decrypted with the configured keys."
             ) from None
-        if len(_REVEALED) >= REVEALED_KEPT:
-            _REVEALED.clear()
-        _REVEALED[memo] = plaintext
-        return plaintext
 
     def rotated(self) -> Secret:
         """Return the same plaintext re-encrypted under the newest key."""
