@@ -111,32 +111,43 @@ class _Decoded:
 
     A cached page, a live refresh and every viewer of one interaction read
     the same bytes again and again; unpickling them was about a third of a
-    cached page's fetch (docs/performance.md). What is shared through this
-    module is immutable (frozen dataclasses of tuples: upstream parts and
-    rendered photos), so equal bytes may give the one object decoded first.
-    Bounded by size: values above ``LARGEST`` bytes are not kept, and the
-    memo is emptied when it would pass ``BUDGET``."""
+    cached page's read (docs/performance.md). The upstream parts are
+    frozen dataclasses of tuples, so equal bytes may give the one object
+    decoded first; a value that is a dict or a list (the photos' entries)
+    is decoded anew every time, since a caller could change it.
 
+    Bounded: an entry serves for ``SECONDS`` (customer data is not kept
+    much past the cache entry it came from), values above ``LARGEST``
+    bytes are not kept, and the memo is emptied when its bytes would pass
+    ``BUDGET`` or its entries ``ENTRIES``."""
+
+    SECONDS = 300.0
     LARGEST = 256 * 1024
     BUDGET = 16 * 1024 * 1024
+    ENTRIES = 1024
 
     def __init__(self) -> None:
-        self._values: dict[bytes, Any] = {}
+        self._values: dict[bytes, tuple[Any, float]] = {}
         self._size = 0
         self._lock = threading.Lock()
 
     def decode(self, backend: ResilientRedisCache, raw: bytes) -> Any:
-        value = self._values.get(raw, _MISSING)
-        if value is not _MISSING:
-            return value
+        now = time.monotonic()
+        kept = self._values.get(raw)
+        if kept is not None and now - kept[1] < self.SECONDS:
+            return kept[0]
         value = backend.decode(raw)
-        if len(raw) <= self.LARGEST:
+        if len(raw) <= self.LARGEST and not isinstance(value, dict | list):
             with self._lock:
-                if self._size + len(raw) > self.BUDGET:
-                    self._values.clear()
-                    self._size = 0
-                self._values[raw] = value
-                self._size += len(raw)
+                if raw not in self._values:
+                    if (
+                        self._size + len(raw) > self.BUDGET
+                        or len(self._values) >= self.ENTRIES
+                    ):
+                        self._values.clear()
+                        self._size = 0
+                    self._size += len(raw)
+                self._values[raw] = (value, now)
         return value
 
     def clear(self) -> None:
@@ -145,7 +156,6 @@ class _Decoded:
             self._size = 0
 
 
-_MISSING = object()
 decoded = _Decoded()
 
 

@@ -33,7 +33,7 @@ from django.test import Client
 from django.utils import translation
 from pytest_django.fixtures import Settings
 
-from interactions import ratelimit, resilient_cache
+from interactions import ratelimit, resilient_cache, section_templates, shared_flight
 from interactions.models import XPlatformAccount
 from interactions.simulator import data
 from interactions.xplatform import client as xplatform
@@ -94,6 +94,15 @@ def _site_language() -> None:
     Spanish active on its thread (LocaleMiddleware does not reset it), and
     code a later test calls directly would speak Spanish."""
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_memos() -> None:
+    """Each test starts with the process's memos empty (values decoded from
+    Redis, the sections' translated messages), so none depends on what an
+    earlier test left there."""
+    shared_flight.decoded.clear()
+    section_templates._MESSAGES.clear()
 
 
 @pytest.fixture(autouse=True)

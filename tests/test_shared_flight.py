@@ -244,3 +244,36 @@ def test_the_decoded_memo_skips_large_values_and_empties_when_full(monkeypatch):
     memo.decode(backend, b"small-2")
     memo.decode(backend, b"small-1")
     assert backend.calls == 5
+
+
+def test_the_decoded_memo_keeps_entries_a_while_and_a_bounded_number(monkeypatch):
+    memo = shared_flight._Decoded()
+    backend: Any = _Backend()
+    monkeypatch.setattr(memo, "ENTRIES", 2)
+    for raw in (b"a", b"b", b"a", b"b"):
+        memo.decode(backend, raw)
+    assert backend.calls == 2
+    memo.decode(backend, b"c")  # a third entry: emptied first
+    memo.decode(backend, b"a")
+    assert backend.calls == 4
+    monkeypatch.setattr(memo, "SECONDS", 0.0)  # every entry too old
+    memo.decode(backend, b"a")
+    assert backend.calls == 5
+
+
+class _Mutable:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def decode(self, raw: bytes) -> Any:
+        self.calls += 1
+        return {"photo": raw}
+
+
+def test_a_value_a_caller_could_change_is_decoded_anew_each_time():
+    memo = shared_flight._Decoded()
+    backend: Any = _Mutable()
+    first = memo.decode(backend, b"photo-entry")
+    first["photo"] = b"changed by one request"
+    assert memo.decode(backend, b"photo-entry") == {"photo": b"photo-entry"}
+    assert backend.calls == 2
