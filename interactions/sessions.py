@@ -6,7 +6,9 @@ live in the database, never in a cache). Django reads it through the ORM,
 building cost several times the statement itself: about 0.3 ms of CPU per
 page against 0.1 (docs/performance.md). This store reads the one column
 ``load()`` needs with a statement made of the model's quoted names, the key
-and the time as parameters; writing, deleting and expiring are Django's.
+and the time as parameters, on the database Django would read it from;
+writing, deleting, expiring and the async ``aload()`` are Django's. The
+column is text, which needs no conversion from the database.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.sessions.backends import db
-from django.db import connection
+from django.db import connections, router
 from django.utils import timezone
 
 
@@ -26,6 +28,7 @@ class SessionStore(db.SessionStore):
         if session_key is None:
             return None
         meta = self.model._meta
+        connection = connections[router.db_for_read(self.model)]
         quote = connection.ops.quote_name
         expire = meta.get_field("expire_date")
         data = quote(meta.get_field("session_data").column)
