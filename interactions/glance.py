@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from interactions.interaction import Interaction, Outcome
 from interactions.view_model import TemplateLookup
@@ -38,6 +38,14 @@ def customer_values(interaction: Interaction, names: list[str]) -> list[str]:
     return interaction.variable_values(names)
 
 
+_OUTCOME_LABELS: dict[str, str] = {
+    Outcome.LIVE: gettext_noop("Live"),
+    Outcome.COMPLETED: gettext_noop("Completed"),
+    Outcome.ABANDONED: gettext_noop("Abandoned"),
+    Outcome.UNKNOWN: gettext_noop("Unknown"),
+}
+
+
 def outcome_label(outcome: str, step_number: int) -> str:
     """Completed, Abandoned at step N, Live on step N; Finished or Unknown
     when the flow could not tell. ``step_number`` is the last step's (0:
@@ -46,13 +54,8 @@ def outcome_label(outcome: str, step_number: int) -> str:
         return gettext("Live on step %(number)s") % {"number": step_number}
     if outcome == Outcome.ABANDONED and step_number:
         return gettext("Abandoned at step %(number)s") % {"number": step_number}
-    labels: dict[str, str] = {
-        Outcome.LIVE: gettext("Live"),
-        Outcome.COMPLETED: gettext("Completed"),
-        Outcome.ABANDONED: gettext("Abandoned"),
-        Outcome.UNKNOWN: gettext("Unknown"),
-    }
-    return labels.get(outcome, gettext("Finished"))
+    # Only the one label shown is translated (several per page).
+    return gettext(_OUTCOME_LABELS.get(outcome, gettext_noop("Finished")))
 
 
 def summary_lines(

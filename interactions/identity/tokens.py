@@ -23,7 +23,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.request import Request
 
-from interactions import permission_cache
+from interactions import permission_cache, row_read
 from interactions.identity.models import ApiToken, token_digest
 
 KEYWORDS = (b"token", b"bearer")
@@ -61,12 +61,11 @@ class ApiTokenAuthentication(TokenAuthentication):
         if not key or len(key) > MAX_TOKEN_LENGTH:
             raise _invalid()
         digest = token_digest(key)
-        try:
-            # The digest is unique: get() drops first()'s ordering by the
-            # primary key, a sixth cheaper to build (docs/performance.md).
-            token = ApiToken.objects.select_related("user").get(digest=digest)
-        except ApiToken.DoesNotExist:
-            raise _invalid() from None
+        # The token and its user in one plain statement (interactions/row_read.py):
+        # the query built by the ORM cost three times the statement.
+        token = row_read.get_one(ApiToken, "digest", digest, related="user")
+        if token is None:
+            raise _invalid()
         if not hmac.compare_digest(token.digest, digest):
             raise _invalid()
         now = timezone.now()

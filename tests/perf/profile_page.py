@@ -24,7 +24,10 @@ Then cProfile over 100 requests of one scenario (XPC_PROFILE, default
 ``html``; ``0`` for none): the functions with the most cumulative and the
 most own time of the main thread, and, profiled apart on the pool threads
 that make them (CPU time of each thread), the upstream calls: HTTP,
-connections, JSON parsing and validation. ``XPC_PROFILE=phases`` instead
+connections, JSON parsing and validation. ``XPC_PROFILE_SAVE=DIR`` also
+writes the main thread's profile to ``DIR/<scenario>.prof`` (the
+upstream calls' to ``DIR/<scenario>-upstream.prof``), for
+``python -m pstats`` (who calls what). ``XPC_PROFILE=phases`` instead
 times the steps of a page (``PHASES``) by the request thread's CPU clock,
 for the cold HTML and API pages and the cached one: what each step really
 costs, without a profiler's overhead. `make loadtest` measures the same
@@ -328,8 +331,14 @@ def profile(name: str, request: Callable[[], int]) -> None:
             request()
         profiler.disable()
     say_areas(f"{PROFILED} {name} requests", pstats.Stats(profiler), PROFILED)
+    if saved := os.environ.get("XPC_PROFILE_SAVE"):
+        # For pstats' callers and callees: python -m pstats FILE
+        profiler.dump_stats(Path(saved) / f"{name}.prof")
+        say(f"  saved {Path(saved) / f'{name}.prof'}")
     if upstream:
         calls = pstats.Stats(*upstream)
+        if saved := os.environ.get("XPC_PROFILE_SAVE"):
+            calls.dump_stats(Path(saved) / f"{name}-upstream.prof")
         say_areas(
             f"their {len(upstream)} upstream calls (pool threads, CPU)",
             calls,
