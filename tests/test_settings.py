@@ -117,3 +117,37 @@ def test_the_api_throttles_with_the_pages_limiter() -> None:
     ]
     assert "DEFAULT_THROTTLE_RATES" not in settings.REST_FRAMEWORK
     assert Scope.HISTORY.setting == "XPC_RATE_LIMIT_INTERACTION"
+
+
+def _upstream_sizing(**overrides: str) -> tuple[int, int]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "XPC_"))}
+    env.update(GOOD_ENV | overrides)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from xplatform_console import settings as s; "
+            "print(s.XPC_UPSTREAM_POOL_SIZE, s.XPC_UPSTREAM_PER_ACCOUNT)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    pool, per_account = result.stdout.split()
+    return int(pool), int(per_account)
+
+
+def test_an_account_may_use_half_the_upstream_pool():
+    """Every request thread's page fits in the pool (8 threads x 6 calls),
+    one account several pages at once, and the other half stays for the
+    other accounts (docs/performance.md, 2026-12-05)."""
+    assert _upstream_sizing() == (48, 24)
+    assert _upstream_sizing(XPC_UPSTREAM_POOL_SIZE="10") == (10, 5)
+    assert _upstream_sizing(XPC_UPSTREAM_POOL_SIZE="1") == (1, 1)
+    assert _upstream_sizing(XPC_UPSTREAM_PER_ACCOUNT="6") == (48, 6)
+    refused = _import_settings(XPC_UPSTREAM_POOL_SIZE="8", XPC_UPSTREAM_PER_ACCOUNT="9")
+    assert refused.returncode != 0
+    assert "XPC_UPSTREAM_PER_ACCOUNT must not be above" in refused.stderr

@@ -504,10 +504,15 @@ XPC_UPSTREAM_MAX_JSON_BYTES = env_int(
 XPC_UPSTREAM_MAX_IMAGE_BYTES = env_int(
     "XPC_UPSTREAM_MAX_IMAGE_BYTES", 15 * 1024 * 1024, minimum=1024
 )
-XPC_UPSTREAM_POOL_SIZE = env_int("XPC_UPSTREAM_POOL_SIZE", 16, minimum=1)
-# Bulkhead: concurrent upstream calls per X-Platform account and process.
+# Threads of the upstream pool per process: every request thread's page
+# (gunicorn's 8) at six calls (two parts and four variable sets).
+XPC_UPSTREAM_POOL_SIZE = env_int("XPC_UPSTREAM_POOL_SIZE", 48, minimum=1)
+# Bulkhead: concurrent upstream calls per X-Platform account and process;
+# half the pool, so the other accounts always have the other half. Six (one
+# page at a time) held a busy account to about 40 pages a second on four
+# processes whatever the CPU (docs/performance.md, 2026-12-05).
 XPC_UPSTREAM_PER_ACCOUNT = env_int(
-    "XPC_UPSTREAM_PER_ACCOUNT", min(6, XPC_UPSTREAM_POOL_SIZE), minimum=1
+    "XPC_UPSTREAM_PER_ACCOUNT", max(1, XPC_UPSTREAM_POOL_SIZE // 2), minimum=1
 )
 if XPC_UPSTREAM_PER_ACCOUNT > XPC_UPSTREAM_POOL_SIZE:
     raise ImproperlyConfigured(

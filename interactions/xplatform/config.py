@@ -73,14 +73,14 @@ class CallPolicy:
     retries: int = 2
     max_json_bytes: int = 2 * 1024 * 1024
     max_image_bytes: int = 15 * 1024 * 1024
-    pool_size: int = 16
+    pool_size: int = 48
     # Seconds a pooled connection may stay unused and still be reused: below
     # the idle timeouts of servers and load balancers (Apache's 5 s is the
     # shortest common one), so a request never goes out on a connection the
     # other end is closing.
     idle_timeout: float = 4.0
     # Concurrent upstream calls one account may have running (bulkhead).
-    per_account: int = 6
+    per_account: int = 24
     allowed_hosts: tuple[str, ...] = (".gointeract.io",)
     backoff_factor: float = 0.25
     backoff_jitter: float = 0.1

@@ -29,7 +29,11 @@ the critical path and no errors.
 The per-user rate limits are raised for the run (XPC_RATE_LIMIT_*): the
 load comes from one agent and one token. XPC_LOADTEST_SECONDS sets the
 length of each step (default 10), XPC_LOADTEST_RATES the steps as
-``scenario:rate,...`` (default below). Loopback only; about 4 minutes.
+``scenario:rate,...`` (default below). The deployment's sizing, the
+project's defaults unless set: XPC_GUNICORN_WORKERS, XPC_GUNICORN_THREADS,
+XPC_UPSTREAM_POOL_SIZE and XPC_UPSTREAM_PER_ACCOUNT, when set for this
+script, reach both instances, to try another size on the same machine.
+Loopback only; about 4 minutes.
 """
 
 from __future__ import annotations
@@ -65,6 +69,12 @@ RATES = os.environ.get("XPC_LOADTEST_RATES", DEFAULT_RATES)
 SINGLE = 30
 TICK = os.sysconf("SC_CLK_TCK")
 LOOKUP_METHODS = ("byCallerAttribute", "uniqueId")
+SIZING = (
+    "XPC_GUNICORN_WORKERS",
+    "XPC_GUNICORN_THREADS",
+    "XPC_UPSTREAM_POOL_SIZE",
+    "XPC_UPSTREAM_PER_ACCOUNT",
+)
 
 
 @dataclass
@@ -85,7 +95,7 @@ class LoadTest(ProductionRun):
         self.extra_env = {
             "XPC_RATE_LIMIT_INTERACTION": "100000000",
             "XPC_RATE_LIMIT_SEARCH": "100000000",
-        }
+        } | {name: os.environ[name] for name in SIZING if name in os.environ}
         self.token = ""
         self.turn = itertools.count()
         self.phones = self._phones()
@@ -294,6 +304,9 @@ def main() -> int:
     test = LoadTest(folder)
     failed = True
     say(f"make loadtest in {folder}")
+    sizing = {name: test.extra_env[name] for name in SIZING if name in test.extra_env}
+    if sizing:
+        say("  sizing: " + ", ".join(f"{k}={v}" for k, v in sizing.items()))
     try:
         test.prepare()
         test.start()
