@@ -16,11 +16,12 @@ import re
 _MASK = "•"
 _KEEP_LAST = 4
 _MIN_DIGITS = 7
-_DIGIT = re.compile(r"\d")
 
 # Digits joined by what people type between them: spaces, ( ) . - / and a
 # leading +. A letter, a comma or a colon ends the run.
 _PHONE_RUN = re.compile(r"\+?\d(?:[ \t().\-/]*\d)*")
+# Seven digits in one such run: what a text needs for anything to be masked.
+_LONG_RUN = re.compile(rf"\d(?:[ \t().\-/]*\d){{{_MIN_DIGITS - 1}}}")
 
 # Kept whole: a UUID-shaped unique ID is not a phone number, and masking it
 # would hide what the reader needs.
@@ -62,10 +63,16 @@ def mask_text(text: str, *, log_line: bool = False) -> str:
     UUID-shaped IDs are kept; with ``log_line`` also IPv4 addresses and ISO
     dates, which log lines carry and typed text has no need for.
     """
-    # Fewer than seven digits in all cannot make one run of seven: most log
-    # fields and typed words end here, without the patterns below.
-    if len(_DIGIT.findall(text)) < _MIN_DIGITS:
+    # Without a run of seven digits nothing is masked: most log lines and
+    # fields (an address, a status, milliseconds) and typed words end here,
+    # without the patterns below (a tenth of their cost).
+    if _LONG_RUN.search(text) is None:
         return text
+    return _mask_runs(text, log_line=log_line)
+
+
+def _mask_runs(text: str, *, log_line: bool) -> str:
+    """``mask_text`` without its early exit."""
     opaque_pattern = _OPAQUE_LOGGED if log_line else _OPAQUE_TYPED
     parts: list[str] = []
     end = 0

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from interactions.log_redaction import RedactSecretsFilter
-from interactions.masking import mask_query, mask_text
+from interactions.masking import _mask_runs, mask_query, mask_text
 
 SEVEN_DIGITS = re.compile(r"\d(?:[\s().\-/]*\d){6}")
 
@@ -87,6 +87,13 @@ def test_a_number_anywhere_in_typed_text_is_masked(before, number, after):
     digits = re.sub(r"\D", "", number)
     masked = mask_query(f"{before}{number}{after}", limit=500)
     assert digits not in re.sub(r"\D", "", masked) or len(digits) < 7
+
+
+@given(st.text(alphabet="0123456789 \t().-/+x:,aé٣", max_size=40), st.booleans())
+def test_the_quick_check_never_skips_what_the_full_pass_masks(text, log_line):
+    """Text without a run of seven digits is returned as it is, unread by
+    the patterns; the full pass must agree that nothing in it is masked."""
+    assert mask_text(text, log_line=log_line) == _mask_runs(text, log_line=log_line)
 
 
 def _record(message: str, *args: object) -> logging.LogRecord:

@@ -30,7 +30,9 @@ upstream calls' to ``DIR/<scenario>-upstream.prof``), for
 ``python -m pstats`` (who calls what). ``XPC_PROFILE=phases`` instead
 times the steps of a page (``PHASES``) by the request thread's CPU clock,
 for the cold HTML and API pages and the cached one: what each step really
-costs, without a profiler's overhead. `make loadtest` measures the same
+costs, without a profiler's overhead. The console logs at WARNING here;
+``XPC_PROFILE_LOG_LEVEL=INFO`` adds the lines production writes (one per
+upstream call and one per view), to stderr. `make loadtest` measures the same
 on gunicorn under load; this is the quiet, repeatable view to compare
 before and after a change. Loopback only; about a minute.
 """
@@ -74,7 +76,7 @@ class Profile(ProductionRun):
         self.extra_env = {
             "XPC_RATE_LIMIT_INTERACTION": "100000000",
             "XPC_RATE_LIMIT_SEARCH": "100000000",
-            "XPC_LOG_LEVEL": "WARNING",
+            "XPC_LOG_LEVEL": os.environ.get("XPC_PROFILE_LOG_LEVEL", "WARNING"),
         }
 
     def in_process(self) -> None:
