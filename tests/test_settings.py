@@ -140,14 +140,14 @@ def _upstream_sizing(**overrides: str) -> tuple[int, int]:
     return int(pool), int(per_account)
 
 
-def test_an_account_may_use_half_the_upstream_pool():
-    """Every request thread's page fits in the pool (8 threads x 6 calls),
-    one account several pages at once, and the other half stays for the
-    other accounts (docs/performance.md, 2026-12-05)."""
-    assert _upstream_sizing() == (48, 24)
-    assert _upstream_sizing(XPC_UPSTREAM_POOL_SIZE="10") == (10, 5)
-    assert _upstream_sizing(XPC_UPSTREAM_POOL_SIZE="1") == (1, 1)
-    assert _upstream_sizing(XPC_UPSTREAM_PER_ACCOUNT="6") == (48, 6)
+def test_an_account_may_use_a_third_of_the_upstream_pool():
+    """One account runs four pages of six calls at once, and two slow
+    accounts leave a third of the pool to the others (docs/performance.md,
+    2026-12-05)."""
+    assert _upstream_sizing() == (72, 24)
+    assert _upstream_sizing(XPC_UPSTREAM_POOL_SIZE="10") == (10, 3)
+    assert _upstream_sizing(XPC_UPSTREAM_POOL_SIZE="2") == (2, 1)
+    assert _upstream_sizing(XPC_UPSTREAM_PER_ACCOUNT="6") == (72, 6)
     refused = _import_settings(XPC_UPSTREAM_POOL_SIZE="8", XPC_UPSTREAM_PER_ACCOUNT="9")
     assert refused.returncode != 0
     assert "XPC_UPSTREAM_PER_ACCOUNT must not be above" in refused.stderr

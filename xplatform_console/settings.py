@@ -504,15 +504,16 @@ XPC_UPSTREAM_MAX_JSON_BYTES = env_int(
 XPC_UPSTREAM_MAX_IMAGE_BYTES = env_int(
     "XPC_UPSTREAM_MAX_IMAGE_BYTES", 15 * 1024 * 1024, minimum=1024
 )
-# Threads of the upstream pool per process: every request thread's page
-# (gunicorn's 8) at six calls (two parts and four variable sets).
-XPC_UPSTREAM_POOL_SIZE = env_int("XPC_UPSTREAM_POOL_SIZE", 48, minimum=1)
-# Bulkhead: concurrent upstream calls per X-Platform account and process;
-# half the pool, so the other accounts always have the other half. Six (one
-# page at a time) held a busy account to about 40 pages a second on four
-# processes whatever the CPU (docs/performance.md, 2026-12-05).
+# Threads of each upstream pool per process (created as needed).
+XPC_UPSTREAM_POOL_SIZE = env_int("XPC_UPSTREAM_POOL_SIZE", 72, minimum=1)
+# Bulkhead: concurrent upstream calls per X-Platform account and process, a
+# third of the pool: four pages of six calls (two parts, four variable sets)
+# at once, half of gunicorn's 8 request threads, and two slow accounts still
+# leave a third of the pool to the others. Six (one page at a time) held a
+# busy account to about 40 pages a second on four processes whatever the
+# CPU (docs/performance.md, 2026-12-05).
 XPC_UPSTREAM_PER_ACCOUNT = env_int(
-    "XPC_UPSTREAM_PER_ACCOUNT", max(1, XPC_UPSTREAM_POOL_SIZE // 2), minimum=1
+    "XPC_UPSTREAM_PER_ACCOUNT", max(1, XPC_UPSTREAM_POOL_SIZE // 3), minimum=1
 )
 if XPC_UPSTREAM_PER_ACCOUNT > XPC_UPSTREAM_POOL_SIZE:
     raise ImproperlyConfigured(

@@ -73,7 +73,7 @@ class CallPolicy:
     retries: int = 2
     max_json_bytes: int = 2 * 1024 * 1024
     max_image_bytes: int = 15 * 1024 * 1024
-    pool_size: int = 48
+    pool_size: int = 72
     # Seconds a pooled connection may stay unused and still be reused: below
     # the idle timeouts of servers and load balancers (Apache's 5 s is the
     # shortest common one), so a request never goes out on a connection the
