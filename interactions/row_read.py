@@ -47,6 +47,10 @@ class _Statement:
 
 
 def _part(model: type[Model], alias: str) -> _Part:
+    if model._meta.parents or model._meta.pk is None or not model._meta.pk.column:
+        # Inherited fields live in the parents' tables; a composite key has
+        # no column of its own: left to the ORM.
+        raise ValueError(f"{model.__name__} is not a single-table model")
     fields = tuple(model._meta.concrete_fields)
     attnames = [field.attname for field in fields]
     return _Part(model=model, fields=fields, attnames=attnames, alias=alias)
@@ -123,7 +127,11 @@ def get_one(
 ) -> M | None:
     """The row of ``model`` whose unique ``field_name`` is ``value`` (None
     when there is none), with the row its required foreign key ``related``
-    points to read in the same statement and cached on it."""
+    points to read in the same statement and cached on it. Models of one
+    table each (no multi-table inheritance, no composite key); ``value`` is
+    never None (the ORM would look for NULL)."""
+    if value is None:
+        raise ValueError("row_read looks up a value, not NULL")
     using = router.db_for_read(model)
     statement = _statement(model, field_name, related, using)
     connection = connections[using]

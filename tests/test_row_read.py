@@ -60,6 +60,11 @@ def test_no_row_is_none_and_the_value_is_only_a_parameter(value):
     assert row_read.get_one(User, "username", value) is None
 
 
+def test_only_what_one_plain_statement_reads_as_the_orm_does():
+    with pytest.raises(ValueError, match="not NULL"):
+        row_read.get_one(ApiToken, "digest", None)
+
+
 def test_only_a_unique_field_and_a_required_key():
     with pytest.raises(ValueError, match="not a unique field"):
         row_read.get_one(ApiToken, "name", "CTI")
