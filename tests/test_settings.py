@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from tests.support.settings_process import settings_value
 from xplatform_console.env import env_bool, env_float, env_int, env_list, env_secret
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,23 +121,13 @@ def test_the_api_throttles_with_the_pages_limiter() -> None:
 
 
 def _upstream_sizing(**overrides: str) -> tuple[int, int]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "XPC_"))}
-    env.update(GOOD_ENV | overrides)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from xplatform_console import settings as s; "
-            "print(s.XPC_UPSTREAM_POOL_SIZE, s.XPC_UPSTREAM_PER_ACCOUNT)",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
+    pool, per_account = (
+        settings_value(
+            "s.XPC_UPSTREAM_POOL_SIZE, s.XPC_UPSTREAM_PER_ACCOUNT", **overrides
+        )
+        .strip("()")
+        .split(",")
     )
-    pool, per_account = result.stdout.split()
     return int(pool), int(per_account)
 
 
