@@ -121,13 +121,10 @@ def test_the_api_throttles_with_the_pages_limiter() -> None:
 
 
 def _upstream_sizing(**overrides: str) -> tuple[int, int]:
-    pool, per_account = (
-        settings_value(
-            "s.XPC_UPSTREAM_POOL_SIZE, s.XPC_UPSTREAM_PER_ACCOUNT", **overrides
-        )
-        .strip("()")
-        .split(",")
+    printed = settings_value(
+        "s.XPC_UPSTREAM_POOL_SIZE, s.XPC_UPSTREAM_PER_ACCOUNT", **overrides
     )
+    pool, per_account = printed.split()
     return int(pool), int(per_account)
 
 
