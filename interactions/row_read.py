@@ -3,7 +3,7 @@ plain statement instead of through a QuerySet.
 
 Every API call looks its token up with its user (R-AC-07). The ORM's
 ``select_related(...).get(...)`` builds that query anew each time, about
-three times the statement's own cost on the request thread
+four to five times the plain statement's cost on the request thread
 (docs/performance.md); here the SELECT is made once per model, field and
 database from the models' ``_meta``: quoted names only, the looked-up value
 sent as a parameter prepared by its field. The values that come back go

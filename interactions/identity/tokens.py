@@ -62,7 +62,7 @@ class ApiTokenAuthentication(TokenAuthentication):
             raise _invalid()
         digest = token_digest(key)
         # The token and its user in one plain statement (interactions/row_read.py):
-        # the query built by the ORM cost three times the statement.
+        # the ORM cost 0.46 ms against 0.10 (docs/performance.md).
         token = row_read.get_one(ApiToken, "digest", digest, related="user")
         if token is None:
             raise _invalid()
