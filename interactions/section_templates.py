@@ -1,12 +1,19 @@
-"""The Jinja2 environment of the interaction page's sections.
+"""The Jinja2 environment of the interaction page's sections, and of the
+page frame every page shares.
 
 The six sections of an interaction page (glance, status, timeline, answers,
 photos, variables; ``templates/jinja2/interactions/``) are Jinja2 templates
 rendered through Django's own Jinja2 backend (the ``sections`` engine in
 settings). Django's template engine spent about a third of a cold page's CPU
 on them: a generated page's sections took several milliseconds, most of it
-in Django's node and variable machinery (docs/performance.md). Every other
-template stays a Django template.
+in Django's node and variable machinery (docs/performance.md). So are the
+parts every page or every interaction page repeats: the frame
+(``frame.html``, filled with a page's Django blocks by ``{% frame %}`` in
+base.html), the top bar's language menu and theme toggle
+(``includes/``), and the interaction page's header card and panels
+(``interactions/page.html``, included with ``{% jinja %}``;
+interactions/templatetags/frame.py). Every page's own content stays a
+Django template.
 
 They say what the Django templates said, in the same words:
 
@@ -27,19 +34,36 @@ error in the tests, never an empty cell on an agent's screen.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.defaultfilters import date as django_date
+from django.templatetags.static import static
 from django.templatetags.tz import do_timezone
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.text import capfirst
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # (not in the stubs)
-from django.utils.translation import get_language, gettext, ngettext, override
+from django.utils.translation import (
+    get_language,
+    get_language_info,
+    gettext,
+    ngettext,
+    override,
+)
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
-from interactions.templatetags.console import copy_label, duration, lang_dir, step_label
+from interactions.templatetags.console import (
+    copy_label,
+    duration,
+    js_strings,
+    lang_dir,
+    step_label,
+)
 
 __all__ = ["environment", "translator"]
 
@@ -125,6 +149,36 @@ def variables_not_set(counter: int) -> Markup:
     )
 
 
+def _url(name: str, *args: Any) -> str:
+    """``{% url name arg ... %}``. A URL without arguments is the same for
+    every request under the same script prefix: found once (the frame shows
+    five on every page, each about 11 µs to reverse)."""
+    if args:
+        return reverse(name, args=args)
+    return _plain_url(name, get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=64)
+def _plain_url(name: str, prefix: str, urlconf: str | None) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+@functools.lru_cache(maxsize=16)
+def _other_languages(current: str) -> tuple[tuple[str, str, bool], ...]:
+    return tuple(
+        (code, capfirst(info["name_local"]), info["bidi"])
+        for code, _name in settings.LANGUAGES
+        if code != current
+        for info in (get_language_info(code),)
+    )
+
+
+def other_languages() -> tuple[tuple[str, str, bool], ...]:
+    """The language menu's buttons: every language but the current one, as
+    (code, its name in itself, right to left), the same for every page."""
+    return _other_languages(get_language() or "")
+
+
 def _plural(translated: str, **values: Any) -> Markup:
     return Markup(translated) % values  # noqa: S704 (the catalogue's own text)
 
@@ -141,6 +195,10 @@ def environment(**options: Any) -> Environment:
         photo_count=photo_count,
         in_sets=in_sets,
         variables_not_set=variables_not_set,
+        url=_url,
+        static=static,
+        js_strings=js_strings,
+        other_languages=other_languages,
     )
     env.filters.update(
         copy_label=copy_label,

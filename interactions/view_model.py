@@ -5,7 +5,7 @@ Django's template engine resolves ``{{ step.title }}`` by trying
 the first try raises and catches a TypeError, once for every lookup of
 every row. An interaction page made about a thousand such lookups when its
 sections were Django templates (they are Jinja2 now, which tries the
-attribute first; ``page.html`` and the review pages still look up
+attribute first; ``detail.html`` and the review pages still look up
 ``page``'s fields this way), so the view models answer the first try themselves:
 ``["title"]`` is the attribute, and a name they do not have is a KeyError,
 after which the engine goes on exactly as before (attribute, then index,

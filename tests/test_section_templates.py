@@ -22,7 +22,7 @@ from markupsafe import Markup
 from interactions import section_templates
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates" / "jinja2" / "interactions"
+TEMPLATES = ROOT / "templates" / "jinja2"
 MOMENTS = [
     datetime(2026, 3, 29, 0, 59, 58, tzinfo=UTC),  # a summer-time change in Europe
     datetime(2026, 12, 31, 23, 5, 7, 999_999, tzinfo=UTC),
@@ -126,7 +126,7 @@ def test_every_message_of_the_sections_is_in_the_catalogue(code):
     literal = re.compile(r"""_\((?:"([^"]*)"|'([^']*)')\)""")
     messages = {
         double or single
-        for template in TEMPLATES.glob("*.html")
+        for template in TEMPLATES.rglob("*.html")
         for double, single in literal.findall(template.read_text())
     }
     assert len(messages) > 60

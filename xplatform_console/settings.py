@@ -159,8 +159,9 @@ TEMPLATES = [
             ],
         },
     },
-    # The interaction page's sections only, in Jinja2: a cold page's largest
-    # CPU cost in Django's engine (interactions/section_templates.py).
+    # The interaction page's sections and the frame every page shares, in
+    # Jinja2: a page's largest CPU cost in Django's engine
+    # (interactions/section_templates.py).
     {
         "NAME": "sections",
         "BACKEND": "django.template.backends.jinja2.Jinja2",

@@ -335,6 +335,7 @@ def profile(name: str, request: Callable[[], int]) -> None:
     say_areas(f"{PROFILED} {name} requests", pstats.Stats(profiler), PROFILED)
     if saved := os.environ.get("XPC_PROFILE_SAVE"):
         # For pstats' callers and callees: python -m pstats FILE
+        Path(saved).mkdir(parents=True, exist_ok=True)
         profiler.dump_stats(Path(saved) / f"{name}.prof")
         say(f"  saved {Path(saved) / f'{name}.prof'}")
     if upstream:
