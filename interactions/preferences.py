@@ -2,9 +2,9 @@
 to another browser or desktop: for now the colour theme (issue 14).
 
 The theme is rendered by the server as ``data-theme`` on ``<html>`` (the
-console's ``base.html``; the admin through ``static/js/admin-theme.js``), so
-a page never flashes in the wrong colours and no inline script is needed
-under the Content Security Policy.
+console's page frame, ``templates/jinja2/frame.html``; the admin through
+``static/js/admin-theme.js``), so a page never flashes in the wrong
+colours and no inline script is needed under the Content Security Policy.
 """
 
 from __future__ import annotations

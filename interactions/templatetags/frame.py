@@ -62,8 +62,15 @@ class FrameNode(Node):
         self.blocks = [node for node in nodelist if isinstance(node, BlockNode)]
 
     def render(self, context: Context) -> SafeString:
+        user = context.get("user")
+        # The top bar's links are for a signed-in person only, as the frame
+        # shows them: the nav block is not even rendered for anyone else.
+        signed_in = user is not None and user.is_authenticated
         values: dict[str, Any] = {
-            _FRAME_BLOCKS[block.name]: block.render(context) for block in self.blocks
+            _FRAME_BLOCKS[block.name]: block.render(context)
+            if signed_in or block.name != "nav"
+            else ""
+            for block in self.blocks
         }
         values["language_code"] = translation.get_language()
         values["language_bidi"] = translation.get_language_bidi()

@@ -281,7 +281,7 @@ PHASES = (
     ("interactions.views", "_console_page", "  console links, summary"),
     ("interactions.views", "page_sections", "  sections"),
     ("interactions.section_cache", "_render", "    rendered (Jinja2)"),
-    ("interactions.views", "render", "  page template (Django)"),
+    ("interactions.views", "render", "  page template (frame, card)"),
     ("interactions.api.views", "_api_photo_urls", "  API photo links"),
     ("interactions.api.views", "interaction_data", "  API representation"),
 )

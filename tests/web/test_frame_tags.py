@@ -6,11 +6,14 @@ templates call (interactions/section_templates.py)."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
 from django.template import Engine, TemplateSyntaxError, engines, loader
 from django.test import RequestFactory
 from django.urls import clear_script_prefix, set_script_prefix
 from django.utils import translation
+from django.utils.html import format_html
 
 from interactions import section_templates
 
@@ -71,3 +74,40 @@ def test_a_url_without_arguments_follows_the_script_prefix():
     assert section_templates._url("interactions:detail", "acme", "7") == (
         "/a/acme/i/7/"
     )
+
+
+def _page_with_nav(
+    rf: RequestFactory, user: User | AnonymousUser, **context: object
+) -> str:
+    request = rf.get("/")
+    request.user = user
+    page = engines["django"].from_string(
+        '{% extends "base.html" %}{% block nav %}<a href="/x">Mine</a>{% endblock %}'
+    )
+    return page.render(context, request)
+
+
+def test_the_nav_block_is_for_a_signed_in_person_only(rf, agent):
+    assert '<a href="/x">Mine</a>' in _page_with_nav(rf, agent)
+    assert "Mine" not in _page_with_nav(rf, AnonymousUser())
+    # Not even rendered for anyone else, as when base.html held it: a link
+    # that cannot be made without a signed-in user never breaks a page.
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    page = engines["django"].from_string(
+        '{% extends "base.html" %}{% block nav %}{% url "no-such-page" %}{% endblock %}'
+    )
+    assert "<main" in page.render({}, request)
+
+
+def test_a_message_is_escaped_unless_it_was_made_safe(rf, agent):
+    html = _page_with_nav(
+        rf,
+        agent,
+        messages=[
+            Message(constants.INFO, "<b>typed</b>"),
+            Message(constants.SUCCESS, format_html("<em>{}</em>", "made")),
+        ],
+    )
+    assert '<li class="message message-info">&lt;b&gt;typed&lt;/b&gt;</li>' in html
+    assert '<li class="message message-success"><em>made</em></li>' in html
