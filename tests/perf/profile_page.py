@@ -30,11 +30,14 @@ upstream calls' to ``DIR/<scenario>-upstream.prof``), for
 ``python -m pstats`` (who calls what). ``XPC_PROFILE=phases`` instead
 times the steps of a page (``PHASES``) by the request thread's CPU clock,
 for the cold HTML and API pages and the cached one: what each step really
-costs, without a profiler's overhead. The console logs at WARNING here;
-``XPC_PROFILE_LOG_LEVEL=INFO`` adds the lines production writes (one per
-upstream call and one per view), to stderr. `make loadtest` measures the same
-on gunicorn under load; this is the quiet, repeatable view to compare
-before and after a change. Loopback only; about a minute.
+costs, without a profiler's overhead; with ``XPC_PROFILE_CLOCK=wall``, the
+elapsed time of each step instead (the waits for PostgreSQL, Redis and
+the upstream calls included: where one agent's latency goes). The console
+logs at WARNING here; ``XPC_PROFILE_LOG_LEVEL=INFO`` adds the lines
+production writes (one per upstream call and one per view), to stderr.
+`make loadtest` measures the same on gunicorn under load; this is the
+quiet, repeatable view to compare before and after a change. Loopback
+only; about a minute.
 """
 
 from __future__ import annotations
@@ -288,8 +291,12 @@ PHASES = (
 
 
 def phases(name: str, request: Callable[[], int]) -> None:
-    """Mean CPU per request of each step in ``PHASES``, request thread."""
+    """Mean CPU per request of each step in ``PHASES``, request thread (or
+    elapsed time, with ``XPC_PROFILE_CLOCK=wall``)."""
     import importlib
+
+    wall = os.environ.get("XPC_PROFILE_CLOCK") == "wall"
+    clock = time.perf_counter if wall else time.thread_time
 
     spent: dict[str, float] = dict.fromkeys([label for *_, label in PHASES], 0.0)
     restore: list[tuple[Any, str, Any]] = []
@@ -297,11 +304,11 @@ def phases(name: str, request: Callable[[], int]) -> None:
     def timed(original: Callable[..., Any], label: str) -> Callable[..., Any]:
         @functools.wraps(original)
         def call(*args: Any, **kwargs: Any) -> Any:
-            started = time.thread_time()
+            started = clock()
             try:
                 return original(*args, **kwargs)
             finally:
-                spent[label] += time.thread_time() - started
+                spent[label] += clock() - started
 
         return call
 
@@ -319,7 +326,8 @@ def phases(name: str, request: Callable[[], int]) -> None:
     finally:
         for owner, attribute, original in reversed(restore):
             setattr(owner, attribute, original)
-    say(f"== {name}: CPU of the request's thread by step, ms per request")
+    what = "elapsed time" if wall else "CPU of the request's thread"
+    say(f"== {name}: {what} by step, ms per request")
     for label, seconds in spent.items():
         if seconds:
             say(f"  {label:<34} {seconds * 1000 / RUNS:6.2f}")
