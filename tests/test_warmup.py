@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,8 +16,7 @@ from django.urls import clear_url_caches, get_resolver
 from django.utils.translation import trans_real
 
 from interactions import warmup
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.settings_process import run_python
 
 
 def _jinja() -> Jinja2:
@@ -101,24 +96,12 @@ def test_a_template_that_fails_is_logged_and_the_others_still_compile(
 def test_the_wsgi_module_warms_the_worker_with_no_database_or_cache():
     """What gunicorn imports in each worker; PostgreSQL and Redis point at
     a closed port, so a warm-up that needed either would fail here."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "XPC_"))}
-    env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="x" * 60,
+    result = run_python(
+        "import xplatform_console.wsgi",
         DJANGO_ALLOWED_HOSTS="console.example.com",
-        XPC_FIELD_ENCRYPTION_KEYS="fEssFPx5zPrHh1HCDvCeOLaIEtT___wiXbMsDnPK8m0=",
         DATABASE_URL="postgres://postgres@127.0.0.1:1/xpc",
         REDIS_URL="redis://127.0.0.1:1/0",
         XPC_LOG_LEVEL="INFO",
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", "import xplatform_console.wsgi"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
     )
     assert result.returncode == 0, result.stderr
     lines = [
