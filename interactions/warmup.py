@@ -29,6 +29,7 @@ from typing import cast
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.template import engines
+from django.template.backends.base import BaseEngine
 from django.template.backends.django import DjangoTemplates
 from django.template.backends.jinja2 import Jinja2
 from django.urls import get_resolver
@@ -55,7 +56,7 @@ def _project_templates(engine: DjangoTemplates) -> Iterator[str]:
             yield path.relative_to(root).as_posix()
 
 
-def _template_names() -> Iterator[tuple[str, object, str]]:
+def _template_names() -> Iterator[tuple[str, BaseEngine, str]]:
     """(engine name, engine, template name) for every project template."""
     for engine in engines.all():
         if isinstance(engine, Jinja2):
@@ -74,15 +75,15 @@ def warm() -> int:
     try:
         get_resolver().url_patterns  # noqa: B018 (imports every view module)
     except Exception:
-        logger.exception("Warm-up: the URL configuration did not load")
+        logger.exception("warm-up: the URL configuration did not load")
         failed += 1
     compiled = 0
     for engine_name, engine, name in _template_names():
         try:
-            engine.get_template(name)  # type: ignore[attr-defined]
+            engine.get_template(name)
         except Exception:
             logger.exception(
-                "Warm-up: template %s (%s) did not compile", name, engine_name
+                "warm-up: template %s (%s) did not compile", name, engine_name
             )
             failed += 1
         else:
@@ -94,7 +95,7 @@ def warm() -> int:
                 # lookup in this language.
                 resolve_url(settings.LOGIN_URL)
         except Exception:
-            logger.exception("Warm-up: language %s did not load", code)
+            logger.exception("warm-up: language %s did not load", code)
             failed += 1
     cpu_ms = round((time.process_time() - started) * 1000)
     logger.info(

@@ -87,7 +87,7 @@ def test_a_template_that_fails_is_logged_and_the_others_still_compile(
     assert "interactions/timeline.html" in _compiled_jinja_names()
     failures = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert [r.getMessage() for r in failures] == [
-        "Warm-up: template interactions/status.html (sections) did not compile"
+        "warm-up: template interactions/status.html (sections) did not compile"
     ]
     (done,) = [r for r in caplog.records if getattr(r, "event", "") == "warmup"]
     assert done.failed == 1
